@@ -1,0 +1,58 @@
+package cli
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newVersionCmd) }
+
+func newVersionCmd(env *Env) *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print version, commit and build date",
+		Example: "  corsgate version",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			v, c, d := versionInfo(env)
+			fmt.Fprintf(cmd.OutOrStdout(), "corsgate %s\ncommit: %s\nbuilt: %s\ngo: %s\n", v, c, d, runtime.Version())
+			return nil
+		},
+	}
+}
+
+// versionInfo prefers ldflags values and falls back to the module build info
+// (go install …@version records the module version and VCS stamps).
+func versionInfo(env *Env) (version, commit, date string) {
+	version, commit, date = env.Version, env.Commit, env.Date
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if version == "" && bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if commit == "" {
+					commit = s.Value
+				}
+			case "vcs.time":
+				if date == "" {
+					date = s.Value
+				}
+			}
+		}
+	}
+	if version == "" {
+		version = "(devel)"
+	}
+	if commit == "" {
+		commit = "unknown"
+	}
+	if date == "" {
+		date = "unknown"
+	}
+	return
+}

@@ -1,0 +1,444 @@
+package spec
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits applied to every load. They are the defaults of Options.
+const (
+	// DefaultMaxSize is the largest file accepted unless Options.MaxSize says otherwise.
+	DefaultMaxSize = 64 << 20
+	// DefaultMaxAliases is the YAML alias limit API Gateway documents ("at most 200
+	// YAML aliases"); it is also the defence against alias bombs.
+	DefaultMaxAliases = 200
+	// DefaultMaxDepth bounds nesting of mappings and sequences.
+	DefaultMaxDepth = 1000
+)
+
+// StdinName is the name diagnostics use for a document read from standard input.
+const StdinName = "<stdin>"
+
+// Format is the syntax a document was written in.
+type Format int
+
+// Formats a document can be written in.
+const (
+	YAML Format = iota
+	JSON
+)
+
+func (f Format) String() string {
+	if f == JSON {
+		return "json"
+	}
+	return "yaml"
+}
+
+// Options bound a load. The zero value means the defaults above.
+type Options struct {
+	MaxSize    int64 // bytes; 0 means DefaultMaxSize
+	MaxAliases int   // 0 means DefaultMaxAliases; negative means no limit
+	MaxDepth   int   // 0 means DefaultMaxDepth
+}
+
+func (o Options) maxSize() int64 {
+	if o.MaxSize <= 0 {
+		return DefaultMaxSize
+	}
+	return o.MaxSize
+}
+
+func (o Options) maxAliases() int {
+	if o.MaxAliases == 0 {
+		return DefaultMaxAliases
+	}
+	return o.MaxAliases
+}
+
+func (o Options) maxDepth() int {
+	if o.MaxDepth <= 0 {
+		return DefaultMaxDepth
+	}
+	return o.MaxDepth
+}
+
+// ErrorKind classifies why a document could not be loaded.
+type ErrorKind string
+
+// Kinds of load failures. Each one is reported as a diagnostic by lint.
+const (
+	KindEmpty       ErrorKind = "empty"
+	KindTooLarge    ErrorKind = "too-large"
+	KindEncoding    ErrorKind = "encoding"
+	KindSyntax      ErrorKind = "syntax"
+	KindNotMapping  ErrorKind = "not-mapping"
+	KindDuplicate   ErrorKind = "duplicate-key"
+	KindAliases     ErrorKind = "aliases"
+	KindDepth       ErrorKind = "depth"
+	KindNotSwagger  ErrorKind = "not-swagger"
+	KindOpenAPI3    ErrorKind = "openapi3"
+	KindUnreadable  ErrorKind = "unreadable"
+	KindModel       ErrorKind = "model"
+	KindExpandLimit ErrorKind = "alias-expansion"
+)
+
+// LoadError is a document that could not be loaded, with the position of the
+// problem when one is known (Line or Column 0 means unknown).
+type LoadError struct {
+	File   string
+	Line   int
+	Column int
+	Kind   ErrorKind
+	Msg    string
+	Err    error // underlying error, if any
+}
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+func (e *LoadError) Unwrap() error { return e.Err }
+
+// Document is one loaded Swagger 2.0 file.
+type Document struct {
+	// Name is the path as given on the command line, or StdinName.
+	Name string
+	// Src holds the original bytes, untouched (BOM and CRLF included).
+	Src []byte
+	// Format is the syntax detected from the content.
+	Format Format
+	// Root is the top-level mapping node.
+	Root *yaml.Node
+	// Model is the typed kin-openapi view, built from Root. It is nil when the
+	// tree does not fit the Swagger 2.0 shape (ModelErr then says why); rules
+	// that must work on broken documents use the node tree.
+	Model *openapi2.T
+	// ModelErr says why Model could not be built.
+	ModelErr error
+	// Aliases is the number of alias nodes in the tree.
+	Aliases int
+
+	bom       int   // 3 when Src starts with a UTF-8 BOM
+	lineStart []int // byte offset of the start of each line (index 0 = line 1)
+	index     *index
+}
+
+// Parse loads a document from bytes. name is used in errors and diagnostics.
+// A returned error is always a *LoadError.
+func Parse(name string, data []byte, opts Options) (*Document, error) {
+	if int64(len(data)) > opts.maxSize() {
+		return nil, &LoadError{File: name, Kind: KindTooLarge,
+			Msg: fmt.Sprintf("file is %d bytes, more than the limit of %d bytes (raise it with --max-size)", len(data), opts.maxSize())}
+	}
+	d := &Document{Name: name, Src: data}
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		d.bom = 3
+	}
+	body := data[d.bom:]
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, &LoadError{File: name, Kind: KindEmpty, Msg: "file is empty; expected a Swagger 2.0 document"}
+	}
+	d.lineStart = lineStarts(data)
+	if i := bytes.IndexByte(body, 0); i >= 0 {
+		l, c := d.position(d.bom + i)
+		return nil, &LoadError{File: name, Line: l, Column: c, Kind: KindEncoding,
+			Msg: "file contains a NUL byte: binary data, not a YAML or JSON document"}
+	}
+	if !utf8.Valid(body) {
+		off := firstInvalidUTF8(body)
+		l, c := d.position(d.bom + off)
+		return nil, &LoadError{File: name, Line: l, Column: c, Kind: KindEncoding,
+			Msg: fmt.Sprintf("invalid UTF-8 (byte 0x%02x); specs must be UTF-8 encoded", body[off])}
+	}
+	first := firstSignificant(body)
+	if first == '{' || first == '[' {
+		d.Format = JSON
+	}
+
+	var top yaml.Node
+	if err := yaml.Unmarshal(data, &top); err != nil {
+		return nil, d.syntaxError(err)
+	}
+	if top.Kind != yaml.DocumentNode || len(top.Content) == 0 {
+		return nil, &LoadError{File: name, Kind: KindEmpty, Msg: "file holds no YAML or JSON document"}
+	}
+	root := top.Content[0]
+	if root.Kind == yaml.AliasNode {
+		root = root.Alias
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, &LoadError{File: name, Line: root.Line, Column: root.Column, Kind: KindNotMapping,
+			Msg: fmt.Sprintf("top-level value is %s; a Swagger 2.0 document is a mapping with a \"swagger\" key", kindName(root))}
+	}
+	d.Root = root
+	if err := d.check(opts); err != nil {
+		return nil, err
+	}
+	if err := d.checkVersion(); err != nil {
+		return nil, err
+	}
+	d.index = newIndex(root)
+	d.Model, d.ModelErr = buildModel(root, d.Aliases)
+	return d, nil
+}
+
+// checkVersion reports OpenAPI 3 documents and documents without a swagger key.
+func (d *Document) checkVersion() error {
+	if k, v := MapGet(d.Root, "openapi"); k != nil {
+		if _, sw := MapGet(d.Root, "swagger"); sw == nil {
+			return &LoadError{File: d.Name, Line: v.Line, Column: v.Column, Kind: KindOpenAPI3,
+				Msg: fmt.Sprintf("this is an OpenAPI %s document; corsgate supports only Swagger 2.0 (\"swagger: '2.0'\") specs for Cloud Endpoints and API Gateway", v.Value)}
+		}
+	}
+	if k, _ := MapGet(d.Root, "swagger"); k == nil {
+		return &LoadError{File: d.Name, Line: d.Root.Line, Column: d.Root.Column, Kind: KindNotSwagger,
+			Msg: "not a Swagger spec: the top-level mapping has no \"swagger\" key (gcloud: \"Unable to parse Open API, or Google Service Configuration specification\")"}
+	}
+	return nil
+}
+
+// check walks the tree once: nesting depth, alias count and duplicate keys.
+func (d *Document) check(opts Options) error {
+	maxDepth, maxAliases := opts.maxDepth(), opts.maxAliases()
+	type frame struct {
+		n     *yaml.Node
+		depth int
+	}
+	stack := []frame{{d.Root, 1}}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n := f.n
+		if f.depth > maxDepth {
+			return &LoadError{File: d.Name, Line: n.Line, Column: n.Column, Kind: KindDepth,
+				Msg: fmt.Sprintf("nesting is deeper than %d levels", maxDepth)}
+		}
+		switch n.Kind {
+		case yaml.AliasNode:
+			d.Aliases++
+			if maxAliases >= 0 && d.Aliases > maxAliases {
+				return &LoadError{File: d.Name, Line: n.Line, Column: n.Column, Kind: KindAliases,
+					Msg: fmt.Sprintf("more than %d YAML aliases; API Gateway and Cloud Endpoints accept at most %d", maxAliases, maxAliases)}
+			}
+		case yaml.MappingNode:
+			if err := d.checkDuplicates(n); err != nil {
+				return err
+			}
+			for _, c := range n.Content {
+				stack = append(stack, frame{c, f.depth + 1})
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				stack = append(stack, frame{c, f.depth + 1})
+			}
+		}
+	}
+	return nil
+}
+
+func (d *Document) checkDuplicates(n *yaml.Node) error {
+	pairs := len(n.Content) / 2
+	if pairs < 2 {
+		return nil
+	}
+	if pairs <= 8 {
+		for i := 0; i < len(n.Content); i += 2 {
+			ki := n.Content[i]
+			if ki.Kind != yaml.ScalarNode || ki.Tag == "!!merge" {
+				continue
+			}
+			for j := 0; j < i; j += 2 {
+				kj := n.Content[j]
+				if kj.Kind == yaml.ScalarNode && kj.Value == ki.Value && kj.Tag != "!!merge" {
+					return d.duplicate(kj, ki)
+				}
+			}
+		}
+		return nil
+	}
+	seen := make(map[string]*yaml.Node, pairs)
+	for i := 0; i < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+			continue
+		}
+		if prev, ok := seen[k.Value]; ok {
+			return d.duplicate(prev, k)
+		}
+		seen[k.Value] = k
+	}
+	return nil
+}
+
+func (d *Document) duplicate(first, second *yaml.Node) error {
+	return &LoadError{File: d.Name, Line: second.Line, Column: second.Column, Kind: KindDuplicate,
+		Msg: fmt.Sprintf("duplicate key %q at line %d (first defined at line %d); parsers keep only one of them", second.Value, second.Line, first.Line)}
+}
+
+var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func (d *Document) syntaxError(err error) error {
+	le := &LoadError{File: d.Name, Kind: KindSyntax, Err: err}
+	msg := err.Error()
+	if d.Format == JSON {
+		// encoding/json gives an exact byte offset; yaml.v3 only a line.
+		var v any
+		if jerr := json.Unmarshal(d.Src[d.bom:], &v); jerr != nil {
+			var se *json.SyntaxError
+			if errors.As(jerr, &se) {
+				off := d.bom + int(se.Offset)
+				if off > 0 {
+					off-- // Offset is just past the offending byte
+				}
+				le.Line, le.Column = d.position(off)
+				le.Msg = "invalid JSON: " + se.Error()
+				return le
+			}
+		}
+	}
+	if m := yamlLineRE.FindStringSubmatch(strings.SplitN(msg, "\n", 2)[0]); m != nil {
+		le.Line, _ = strconv.Atoi(m[1])
+		le.Msg = "invalid " + d.Format.String() + ": " + m[2]
+		return le
+	}
+	le.Msg = "invalid " + d.Format.String() + ": " + strings.TrimPrefix(msg, "yaml: ")
+	return le
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("a scalar (%q)", truncate(n.Value, 40))
+	}
+	return "not a mapping"
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+func firstSignificant(b []byte) byte {
+	for len(b) > 0 {
+		switch b[0] {
+		case ' ', '\t', '\r', '\n':
+			b = b[1:]
+		case '#':
+			i := bytes.IndexByte(b, '\n')
+			if i < 0 {
+				return 0
+			}
+			b = b[i+1:]
+		default:
+			return b[0]
+		}
+	}
+	return 0
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return 0
+}
+
+func lineStarts(b []byte) []int {
+	starts := make([]int, 1, bytes.Count(b, []byte{'\n'})+1)
+	for i, c := range b {
+		if c == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// position converts a byte offset into a 1-based line and character column.
+func (d *Document) position(off int) (line, col int) {
+	lo, hi := 0, len(d.lineStart)-1
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if d.lineStart[mid] <= off {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	start := d.lineStart[lo]
+	if lo == 0 {
+		start += d.bom
+		if off < start {
+			off = start
+		}
+	}
+	return lo + 1, utf8.RuneCount(d.Src[start:off]) + 1
+}
+
+// Offset converts a 1-based line and character column (as found on yaml nodes)
+// into a byte offset in Src. Out-of-range positions are clamped.
+func (d *Document) Offset(line, col int) int {
+	if line < 1 {
+		return d.bom
+	}
+	if line > len(d.lineStart) {
+		return len(d.Src)
+	}
+	off := d.lineStart[line-1]
+	if line == 1 {
+		off += d.bom
+	}
+	for c := 1; c < col && off < len(d.Src); c++ {
+		if d.Src[off] == '\n' {
+			break
+		}
+		_, size := utf8.DecodeRune(d.Src[off:])
+		off += size
+	}
+	return off
+}
+
+// LineCount is the number of lines in Src.
+func (d *Document) LineCount() int { return len(d.lineStart) }
+
+// Line returns the text of a 1-based line without its line ending.
+func (d *Document) Line(n int) string {
+	if n < 1 || n > len(d.lineStart) {
+		return ""
+	}
+	start := d.lineStart[n-1]
+	end := len(d.Src)
+	if n < len(d.lineStart) {
+		end = d.lineStart[n] - 1
+	}
+	s := string(d.Src[start:end])
+	return strings.TrimSuffix(s, "\r")
+}

@@ -1,0 +1,183 @@
+package lint
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"sync"
+
+	"github.com/corsgate/corsgate/internal/spec"
+)
+
+// SuppressMarker starts an inline suppression comment in YAML:
+//
+//	host: Example.com  # corsgate:ignore host-valid-service-name
+//
+// The comment applies to findings on its own line and on the line below it.
+// Several IDs may follow, separated by spaces or commas.
+const SuppressMarker = "corsgate:ignore"
+
+// Run checks every document with every rule that is not turned off, then
+// applies configuration, inline suppression, sorting and de-duplication.
+// extra holds diagnostics produced outside the rules (load errors, proxy flag
+// findings); they go through the same filters. A rule that panics is a bug:
+// Run recovers and returns an error naming the rule and the file.
+func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) ([]Diagnostic, error) {
+	target := TargetESPv2
+	if cfg != nil && cfg.Target != "" {
+		target = cfg.Target
+	}
+	type task struct {
+		doc  *spec.Document
+		rule *Rule
+	}
+	var tasks []task
+	var setRules []*Rule
+	for _, r := range rules {
+		if r.Deprecated || cfg.off(r.ID) {
+			continue
+		}
+		if r.Check != nil {
+			for _, d := range docs {
+				tasks = append(tasks, task{d, r})
+			}
+		}
+		if r.CheckSet != nil {
+			setRules = append(setRules, r)
+		}
+	}
+
+	var (
+		mu    sync.Mutex
+		out   = append([]Diagnostic(nil), extra...)
+		errs  []string
+		next  int
+		wg    sync.WaitGroup
+		nwork = min(runtime.GOMAXPROCS(0), max(1, len(tasks)))
+	)
+	for w := 0; w < nwork; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []Diagnostic
+			emit := func(d Diagnostic) { local = append(local, d) }
+			for {
+				mu.Lock()
+				if next >= len(tasks) {
+					mu.Unlock()
+					break
+				}
+				t := tasks[next]
+				next++
+				mu.Unlock()
+				if err := safely(func() { t.rule.Check(&Pass{Doc: t.doc, Target: target, rule: t.rule, emit: emit}) }); err != "" {
+					mu.Lock()
+					errs = append(errs, fmt.Sprintf("rule %s crashed on %s: %s", t.rule.ID, t.doc.Name, err))
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			out = append(out, local...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	for _, r := range setRules {
+		emit := func(d Diagnostic) { out = append(out, d) }
+		if err := safely(func() { r.CheckSet(&SetPass{Docs: docs, Target: target, rule: r, emit: emit}) }); err != "" {
+			errs = append(errs, fmt.Sprintf("rule %s crashed: %s", r.ID, err))
+		}
+	}
+	out = Finalize(out, docs, cfg)
+	if len(errs) > 0 {
+		return out, fmt.Errorf("internal error: %s", strings.Join(errs, "; "))
+	}
+	return out, nil
+}
+
+func safely(f func()) (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprintf("%v\n%s", r, debug.Stack())
+		}
+	}()
+	f()
+	return ""
+}
+
+func (c *Config) off(id string) bool {
+	if c == nil {
+		return false
+	}
+	s, ok := c.Rules[id]
+	return ok && s == SeverityNone
+}
+
+// Finalize applies severity overrides, turned-off rules and inline
+// suppression comments, then sorts and de-duplicates.
+func Finalize(ds []Diagnostic, docs []*spec.Document, cfg *Config) []Diagnostic {
+	byName := make(map[string]*spec.Document, len(docs))
+	for _, d := range docs {
+		byName[d.Name] = d
+	}
+	supp := map[string]map[int][]string{}
+	kept := ds[:0]
+	for _, d := range ds {
+		if cfg != nil {
+			if s, ok := cfg.Rules[d.RuleID]; ok {
+				if s == SeverityNone {
+					continue
+				}
+				d.Severity = s
+			}
+		}
+		if doc := byName[d.File]; doc != nil && d.Line > 0 {
+			m, ok := supp[d.File]
+			if !ok {
+				m = suppressions(doc)
+				supp[d.File] = m
+			}
+			if suppressed(m, d.Line, d.RuleID) {
+				continue
+			}
+		}
+		kept = append(kept, d)
+	}
+	return Sort(kept)
+}
+
+func suppressed(m map[int][]string, line int, id string) bool {
+	for _, l := range []int{line, line - 1} {
+		for _, x := range m[l] {
+			if x == id {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// suppressions maps line numbers to the rule IDs named in a
+// "# corsgate:ignore" comment on that line.
+func suppressions(doc *spec.Document) map[int][]string {
+	m := map[int][]string{}
+	if doc.Format == spec.JSON || !strings.Contains(string(doc.Src), SuppressMarker) {
+		return m
+	}
+	for n := 1; n <= doc.LineCount(); n++ {
+		line := doc.Line(n)
+		i := strings.Index(line, SuppressMarker)
+		if i < 0 {
+			continue
+		}
+		hash := strings.LastIndex(line[:i], "#")
+		if hash < 0 {
+			continue
+		}
+		rest := line[i+len(SuppressMarker):]
+		ids := strings.FieldsFunc(rest, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+		m[n] = ids
+	}
+	return m
+}
