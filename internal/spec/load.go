@@ -295,6 +295,22 @@ func (d *Document) duplicate(first, second *yaml.Node) error {
 		Msg: fmt.Sprintf("duplicate key %q at line %d (first defined at line %d); parsers keep only one of them", second.Value, second.Line, first.Line)}
 }
 
+// yamlParserProblems are the problems yaml.v3's parser (as opposed to its
+// scanner) reports; see parserc.go.
+var yamlParserProblems = map[string]bool{
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected <document start>": true,
+	"did not find expected <stream-start>":   true,
+	"did not find expected key":              true,
+	"did not find expected node content":     true,
+	"found duplicate %TAG directive":         true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found undefined tag handle":             true,
+}
+
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 func (d *Document) syntaxError(err error) error {
@@ -318,6 +334,11 @@ func (d *Document) syntaxError(err error) error {
 	}
 	if m := yamlLineRE.FindStringSubmatch(strings.SplitN(msg, "\n", 2)[0]); m != nil {
 		le.Line, _ = strconv.Atoi(m[1])
+		if yamlParserProblems[m[2]] {
+			// yaml.v3 prints parser (not scanner) error lines 0-based
+			// (decode.go, parser.fail: only scanner errors get line++).
+			le.Line++
+		}
 		le.Msg = "invalid " + d.Format.String() + ": " + m[2]
 		return le
 	}

@@ -1,0 +1,43 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsgate/corsgate/internal/spec"
+	"go.yaml.in/yaml/v3"
+)
+
+// describe renders a node's value for messages: strings quoted, other scalars
+// as written, collections by type.
+func describe(n *yaml.Node) string {
+	n = spec.Deref(n)
+	if n == nil {
+		return "missing"
+	}
+	if n.Kind == yaml.ScalarNode {
+		if spec.IsString(n) {
+			return fmt.Sprintf("%q", n.Value)
+		}
+		if n.ShortTag() == "!!null" {
+			return "null"
+		}
+		return fmt.Sprintf("%s %s", spec.TypeName(n), n.Value)
+	}
+	return spec.TypeName(n)
+}
+
+// quoteList renders names as "a", "b" and "c".
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
