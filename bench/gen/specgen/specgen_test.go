@@ -1,0 +1,234 @@
+package specgen_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/corsgate/corsgate/bench/gen/specgen"
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+)
+
+func generate(t testing.TB, opts specgen.Options) []byte {
+	t.Helper()
+	b, err := specgen.Bytes(opts)
+	if err != nil {
+		t.Fatalf("Bytes(%+v): %v", opts, err)
+	}
+	return b
+}
+
+func TestLoadsAndCounts(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts specgen.Options
+	}{
+		{"one path yaml", specgen.Options{Paths: 1}},
+		{"two paths json", specgen.Options{Paths: 2, Format: specgen.JSON}},
+		{"150 paths yaml", specgen.Options{Paths: 150, Seed: 3}},
+		{"150 paths json", specgen.Options{Paths: 150, Seed: 3, Format: specgen.JSON}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := generate(t, tc.opts)
+			doc, err := spec.Parse("bench.yaml", data, spec.Options{})
+			if err != nil {
+				t.Fatalf("spec.Parse: %v", err)
+			}
+			if doc.ModelErr != nil {
+				t.Fatalf("typed model: %v", doc.ModelErr)
+			}
+			wantFormat := spec.YAML
+			if tc.opts.Format == specgen.JSON {
+				wantFormat = spec.JSON
+			}
+			if doc.Format != wantFormat {
+				t.Errorf("format = %v, want %v", doc.Format, wantFormat)
+			}
+			if got := len(doc.Model.Paths); got != tc.opts.Paths {
+				t.Errorf("paths = %d, want %d", got, tc.opts.Paths)
+			}
+			// Every path item holds 2 to 4 operations.
+			perPath := map[string]int{}
+			ops := doc.Operations()
+			for _, op := range ops {
+				perPath[op.Path]++
+			}
+			for p, n := range perPath {
+				if n < 2 || n > 4 {
+					t.Errorf("path %s has %d operations, want 2..4", p, n)
+				}
+			}
+			lo, hi := specgen.OperationsRange(tc.opts.Paths)
+			if len(ops) < lo || len(ops) > hi {
+				t.Errorf("operations = %d, want %d..%d", len(ops), lo, hi)
+			}
+			// operationIds are unique.
+			seen := map[string]bool{}
+			for _, op := range ops {
+				id := spec.ScalarText(spec.Get(op.Node, "operationId"))
+				if id == "" || seen[id] {
+					t.Errorf("operation %s %s: operationId %q missing or duplicated", op.Method, op.Path, id)
+				}
+				seen[id] = true
+			}
+		})
+	}
+}
+
+// TestGoogleShape checks the Endpoints features the benchmark is meant to
+// exercise, on the typed model and the node tree.
+func TestGoogleShape(t *testing.T) {
+	doc, err := spec.Parse("bench.yaml", generate(t, specgen.Options{Paths: 60}), spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	host, ok := doc.Host()
+	if !ok || host != specgen.Host {
+		t.Fatalf("host = %q, %v; want %q", host, ok, specgen.Host)
+	}
+	ep := doc.Node("/x-google-endpoints/0")
+	if got := spec.ScalarText(spec.Get(ep, "name")); got != host {
+		t.Errorf("x-google-endpoints[0].name = %q, want host %q", got, host)
+	}
+	if v, ok := spec.BoolValue(spec.Get(ep, "allowCors")); !ok || !v {
+		t.Errorf("allowCors is not the boolean true")
+	}
+	for _, ptr := range []string{
+		"/x-google-backend/address",
+		"/securityDefinitions/api_key",
+		"/securityDefinitions/google_id_token/x-google-issuer",
+		"/securityDefinitions/google_id_token/x-google-jwks_uri",
+		"/securityDefinitions/google_id_token/x-google-audiences",
+		"/x-google-management/metrics/0/name",
+		"/x-google-management/quota/limits/0/metric",
+		"/definitions/Error",
+	} {
+		if doc.Node(ptr) == nil {
+			t.Errorf("missing %s", ptr)
+		}
+	}
+
+	metrics := map[string]bool{}
+	for _, m := range doc.Node("/x-google-management/metrics").Content {
+		metrics[spec.ScalarText(spec.Get(m, "name"))] = true
+	}
+	counts := map[string]int{}
+	for _, op := range doc.Operations() {
+		if q := spec.Get(op.Node, "x-google-quota"); q != nil {
+			counts["quota"]++
+			spec.Pairs(spec.Get(q, "metricCosts"), func(k, _ *yaml.Node) {
+				if !metrics[k.Value] {
+					t.Errorf("%s: quota metric %q is not defined", op.Ptr, k.Value)
+				}
+			})
+		}
+		if spec.Get(op.Node, "x-google-backend") != nil {
+			counts["backend"]++
+		}
+		spec.Pairs(spec.Get(op.Node, "responses"), func(k, _ *yaml.Node) {
+			if k.Value == "default" {
+				counts["default"]++
+			} else if k.Tag == "!!int" {
+				counts["int key"]++
+			}
+		})
+		for _, p := range spec.Get(op.Node, "parameters").Content {
+			counts["in:"+spec.ScalarText(spec.Get(p, "in"))]++
+		}
+	}
+	for _, k := range []string{"quota", "backend", "default", "int key", "in:path", "in:query", "in:header", "in:body"} {
+		if counts[k] == 0 {
+			t.Errorf("no %s in the generated spec (counts %v)", k, counts)
+		}
+	}
+
+	// Every $ref resolves to a definition.
+	refs := 0
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Kind == yaml.MappingNode && n.Content[i].Value == "$ref" {
+				refs++
+				ref := n.Content[i+1].Value
+				if !strings.HasPrefix(ref, "#/") || doc.Node(strings.TrimPrefix(ref, "#")) == nil {
+					t.Errorf("line %d: $ref %q does not resolve", n.Content[i+1].Line, ref)
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc.Root)
+	if refs < 60 {
+		t.Errorf("only %d $refs", refs)
+	}
+	if !bytes.Contains(doc.Src, []byte("\n# ")) {
+		t.Errorf("YAML output has no comment lines")
+	}
+}
+
+// TestYAMLAndJSONAgree checks that both formats describe the same document.
+func TestYAMLAndJSONAgree(t *testing.T) {
+	opts := specgen.Options{Paths: 40, Seed: 9}
+	y, err := spec.Parse("a.yaml", generate(t, opts), spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Format = specgen.JSON
+	jsonBytes := generate(t, opts)
+	if !json.Valid(jsonBytes) {
+		t.Fatal("JSON output is not valid JSON")
+	}
+	j, err := spec.Parse("a.json", jsonBytes, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ym, _ := json.Marshal(y.Model)
+	jm, _ := json.Marshal(j.Model)
+	if diff := cmp.Diff(string(jm), string(ym)); diff != "" {
+		t.Errorf("YAML and JSON models differ (-json +yaml):\n%s", diff)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	a := generate(t, specgen.Options{Paths: 50, Seed: 4})
+	b := generate(t, specgen.Options{Paths: 50, Seed: 4})
+	if !bytes.Equal(a, b) {
+		t.Fatal("same options gave different output")
+	}
+	c := generate(t, specgen.Options{Paths: 50, Seed: 5})
+	if bytes.Equal(a, c) {
+		t.Fatal("different seeds gave the same output")
+	}
+}
+
+// TestSize keeps the per-path size near the benchmark spec: N = 1000
+// is about 3.8 MB of YAML.
+func TestSize(t *testing.T) {
+	n := len(generate(t, specgen.Options{Paths: 1000}))
+	if n < 3_500_000 || n > 4_100_000 {
+		t.Errorf("N=1000 YAML is %d bytes, want about 3.8 MB", n)
+	}
+}
+
+func TestBadOptions(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts specgen.Options
+		want string
+	}{
+		{"zero paths", specgen.Options{}, "at least 1"},
+		{"bad format", specgen.Options{Paths: 1, Format: "toml"}, "unknown format"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := specgen.Bytes(tc.opts)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
