@@ -133,8 +133,8 @@ type Engine struct {
 
 	// Constant values, each with a shared one-element slice.
 	methods, headers, expose, maxAge, creds, espOrigin value
-	echoMethods, echoHeaders                            bool // ESPv2: "*" alone echoes ACRM / ACRH
-	contentType, contentLength                          value
+	echoMethods, echoHeaders                           bool // ESPv2: "*" alone echoes ACRM / ACRH
+	contentType, contentLength                         value
 }
 
 type value struct {
