@@ -89,7 +89,7 @@ func checkNameMatchesHost(p *lint.Pass) {
 			return
 		}
 		cors := ""
-		if on, _ := allowCors(entry); on {
+		if on, _ := boolish(spec.Get(entry, "allowCors")); on || allowCorsSnake(entry) {
 			cors = " allowCors is silently ignored by ESP and ESPv2 until they match."
 		} else {
 			cors = " ESP and ESPv2 use this entry (allowCors, target) only when name equals host."
@@ -316,5 +316,10 @@ func EndpointsAllowCorsOn(doc *spec.Document) bool {
 			}
 		}
 	})
+	return on
+}
+
+func allowCorsSnake(entry *yaml.Node) bool {
+	on, _ := boolish(spec.Get(entry, "allow_cors"))
 	return on
 }

@@ -1,0 +1,250 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/corsgate/corsgate/internal/format"
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newLintCmd) }
+
+type lintOptions struct {
+	format      string
+	color       string
+	failOn      string
+	config      string
+	target      string
+	maxSize     int64
+	proxyArgs   string
+	proxyFile   string
+	cloudRunEnv string
+	proxy       string
+	fix         bool
+	fixSpelling bool
+}
+
+func newLintCmd(env *Env) *cobra.Command {
+	o := &lintOptions{}
+	cmd := &cobra.Command{
+		Use:   "lint [flags] SPEC...",
+		Short: "Check Swagger 2.0 specs (and proxy CORS flags) before deploy",
+		Long: `Lint checks Swagger 2.0 specs for Cloud Endpoints and API Gateway: that
+x-google-endpoints[].name matches host (otherwise allowCors is silently ignored), the shape of
+every Google extension, and what Service Management or ESPv2 would reject. Every finding has
+file:line:col and a stable rule ID ("corsgate rules" lists them).
+
+SPEC may be a file, a directory (searched recursively for .yaml/.yml/.json files with a top-level
+swagger key), a glob, or - for standard input (named <stdin> in findings).
+
+Configuration comes from --config or the first .corsgate.yaml found from the working directory
+upwards:
+
+  target: endpoints-espv2        # endpoints-espv2 (default) | endpoints-esp | api-gateway
+  rules:
+    endpoints-target-ipv4: off   # off | info | warning | error
+  ignore:
+    - "third_party/**"
+
+Suppress one finding with a YAML comment on its line or the line above:
+  # corsgate:ignore <rule-id> [<rule-id>...]
+
+Output formats: text (default), json, sarif, github, junit.
+
+` + exitCodesHelp,
+		Example: `  # the classic: is allowCors really on?
+  corsgate lint openapi.yaml
+
+  # every spec under api/, fail on warnings too
+  corsgate lint --fail-on warning api/
+
+  # GitHub code scanning
+  corsgate lint --format sarif api/ > corsgate.sarif
+
+  # GitHub Actions annotations, for API Gateway
+  corsgate lint --format github --target api-gateway openapi.yaml
+
+  # check the spec together with the ESPv2 flags you deploy with
+  corsgate lint --proxy-args '--cors_preset=basic --cors_allow_origin=https://app.example.com' openapi.yaml
+
+  # fix what can be fixed safely (name/host mismatch, quoted allowCors)
+  corsgate lint --fix openapi.yaml
+
+  # from standard input
+  cat openapi.yaml | corsgate lint -`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError("lint needs at least one SPEC (a file, directory, glob or -); see \"corsgate lint --help\"")
+			}
+			return runLint(cmd, env, o, args)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.format, "format", "f", "text", "output format: "+strings.Join(format.Names(), ", "))
+	f.StringVar(&o.color, "color", "auto", "colour text output: auto, always or never (NO_COLOR is respected)")
+	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has at least this severity: error, warning, info or none")
+	f.StringVar(&o.config, "config", "", "configuration file (default: .corsgate.yaml from the working directory upwards)")
+	f.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway")
+	f.Int64Var(&o.maxSize, "max-size", spec.DefaultMaxSize, "largest spec file accepted, in bytes")
+	f.StringVar(&o.proxyArgs, "proxy-args", "", "ESP/ESPv2 flags as a shell command line, checked with the spec")
+	f.StringVar(&o.proxyFile, "proxy-args-file", "", "file with ESP/ESPv2 flags (one per line, or a Kubernetes manifest)")
+	f.StringVar(&o.cloudRunEnv, "cloudrun-env", "", "Cloud Run environment value, e.g. 'ESPv2_ARGS=^++^--cors_preset=basic++…'")
+	f.StringVar(&o.proxy, "proxy", "espv2", "proxy the flags are for: espv2 or esp")
+	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes of rules that have one, rewriting the files in place")
+	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
+	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(format.Names()...))
+	_ = cmd.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
+	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info", "none"))
+	_ = cmd.RegisterFlagCompletionFunc("target", fixedCompletion("endpoints-espv2", "endpoints-esp", "api-gateway"))
+	_ = cmd.RegisterFlagCompletionFunc("proxy", fixedCompletion("espv2", "esp"))
+	return cmd
+}
+
+func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// lintInputs loads every input; load failures become diagnostics, unreadable
+// inputs are returned as errors.
+func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
+	inputs, err := spec.Expand(args)
+	if err != nil {
+		return nil, nil, nil, nil, usageError("%v", err)
+	}
+	stdinUsed := false
+	for _, in := range inputs {
+		if cfg.Ignored(in.Name) {
+			continue
+		}
+		if in.Path == "" {
+			if stdinUsed {
+				continue
+			}
+			stdinUsed = true
+		}
+		names = append(names, in.Name)
+		doc, err := spec.Open(in, cmd.InOrStdin(), spec.Options{MaxSize: maxSize})
+		if err != nil {
+			if le, ok := errors.AsType[*spec.LoadError](err); ok {
+				diags = append(diags, rules.LoadDiagnostic(le))
+				continue
+			}
+			unreadable = append(unreadable, err)
+			continue
+		}
+		docs = append(docs, doc)
+	}
+	return docs, names, diags, unreadable, nil
+}
+
+func loadConfig(path string) (*lint.Config, error) {
+	if path == "" {
+		wd, err := os.Getwd()
+		if err == nil {
+			path = lint.FindConfig(wd)
+		}
+	}
+	if path == "" {
+		return &lint.Config{Rules: map[string]lint.Severity{}}, nil
+	}
+	cfg, err := lint.LoadConfig(path, rules.Known())
+	if err != nil {
+		return nil, usageError("configuration: %v", err)
+	}
+	return cfg, nil
+}
+
+func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error {
+	f, err := format.Parse(o.format)
+	if err != nil {
+		return usageError("%v", err)
+	}
+	failOn, err := lint.ParseSeverity(o.failOn)
+	if err != nil {
+		return usageError("--fail-on: %v", err)
+	}
+	color, err := useColor(env, o.color, cmd.OutOrStdout())
+	if err != nil {
+		return err
+	}
+	if o.fixSpelling && !o.fix {
+		return usageError("--fix-spelling only works together with --fix")
+	}
+	if o.proxy != "espv2" && o.proxy != "esp" {
+		return usageError("--proxy must be espv2 or esp, not %q", o.proxy)
+	}
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return err
+	}
+	if o.target != "" {
+		t, err := lint.ParseTarget(o.target)
+		if err != nil {
+			return usageError("--target: %v", err)
+		}
+		cfg.Target = t
+	}
+	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize)
+	if err != nil {
+		return err
+	}
+	flagDiags, err := lintProxyFlags(o, docs, cfg)
+	if err != nil {
+		unreadable = append(unreadable, err)
+	}
+	extra = append(extra, flagDiags...)
+	ds, runErr := lint.Run(docs, rules.All(), cfg, extra)
+	if o.fix {
+		if ds, err = runFixes(cmd, docs, ds, o.fixSpelling); err != nil {
+			return err
+		}
+	}
+	v, _, _ := versionInfo(env)
+	if err := format.Print(cmd.OutOrStdout(), f, ds, format.Options{Color: color, Files: names, Rules: rules.All(), Version: v}); err != nil {
+		return inputError(fmt.Errorf("write output: %w", err))
+	}
+	for _, e := range unreadable {
+		fmt.Fprintf(cmd.ErrOrStderr(), "corsgate: %v\n", e)
+	}
+	if runErr != nil {
+		return inputError(runErr)
+	}
+	if len(unreadable) > 0 {
+		return silentExit(ExitInput)
+	}
+	if failOn != lint.SeverityNone && lint.MaxSeverity(ds) >= failOn {
+		return silentExit(ExitFindings)
+	}
+	return nil
+}
+
+// useColor decides colouring for w: never/always as asked; auto colours only
+// a terminal, and never when NO_COLOR is set (https://no-color.org).
+func useColor(env *Env, mode string, w io.Writer) (bool, error) {
+	switch mode {
+	case "never":
+		return false, nil
+	case "always":
+		return true, nil
+	case "auto", "":
+		if env.getenv("NO_COLOR") != "" {
+			return false, nil
+		}
+		if f, ok := w.(*os.File); ok {
+			if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+				return env.getenv("TERM") != "dumb", nil
+			}
+		}
+		return false, nil
+	}
+	return false, usageError("--color must be auto, always or never, not %q", mode)
+}

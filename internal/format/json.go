@@ -1,0 +1,41 @@
+package format
+
+import (
+	"encoding/json"
+	"io"
+
+	"github.com/corsgate/corsgate/lint"
+)
+
+// JSONReport is the stable schema of --format json (version 1). New fields
+// may be added; existing ones keep their names and meaning.
+type JSONReport struct {
+	Version     int               `json:"version"`
+	Tool        string            `json:"tool"`
+	Files       []string          `json:"files"`
+	Summary     JSONSummary       `json:"summary"`
+	Diagnostics []lint.Diagnostic `json:"diagnostics"`
+}
+
+// JSONSummary counts diagnostics by severity.
+type JSONSummary struct {
+	Errors   int `json:"errors"`
+	Warnings int `json:"warnings"`
+	Infos    int `json:"infos"`
+}
+
+func printJSON(w io.Writer, ds []lint.Diagnostic, o Options) error {
+	e, wn, in := lint.Counts(ds)
+	r := JSONReport{Version: 1, Tool: "corsgate", Files: o.Files, Diagnostics: ds,
+		Summary: JSONSummary{Errors: e, Warnings: wn, Infos: in}}
+	if r.Files == nil {
+		r.Files = []string{}
+	}
+	if r.Diagnostics == nil {
+		r.Diagnostics = []lint.Diagnostic{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(r)
+}
