@@ -24,7 +24,9 @@ const (
 )
 
 // Names lists every format name, in display order.
-func Names() []string { return []string{string(Text), string(JSON), string(SARIF), string(GitHub), string(JUnit)} }
+func Names() []string {
+	return []string{string(Text), string(JSON), string(SARIF), string(GitHub), string(JUnit)}
+}
 
 // Parse parses a format name; "" means text.
 func Parse(s string) (Format, error) {
