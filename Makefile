@@ -1,0 +1,45 @@
+# corsgate — `make test` is the one test command (README, .ci/run).
+GO          ?= go
+GOBIN       := $(shell $(GO) env GOPATH)/bin
+STATICCHECK := $(GOBIN)/staticcheck
+STATICCHECK_VERSION := v0.8.2
+PKGS        := ./...
+
+.PHONY: help build test fmt-check vet staticcheck unit fuzz bench clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+build: ## build ./corsgate
+	$(GO) build -trimpath -o corsgate ./cmd/corsgate
+
+test: fmt-check vet staticcheck unit ## everything CI runs: gofmt, vet, staticcheck, go test -race
+
+fmt-check: ## fail if gofmt would change a file
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet: ## go vet
+	$(GO) vet $(PKGS)
+
+$(STATICCHECK):
+	GOFLAGS= $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+staticcheck: $(STATICCHECK) ## staticcheck
+	$(STATICCHECK) $(PKGS)
+
+unit: ## go test -race
+	$(GO) test -race -count=1 -timeout 12m $(PKGS)
+
+fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
+	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -h '^func Fuzz' $$spec/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "== $$spec $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-30s} $$spec || exit 1; \
+	  done; \
+	done
+
+bench: ## Go benchmarks (hot paths)
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/spec ./rules ./cors
+
+clean:
+	rm -f corsgate
