@@ -1,0 +1,322 @@
+package yamledit
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Replace returns the edit that replaces node n's value text with text. The
+// anchor of n is kept; its tag is replaced too (so that `!!str "true"`
+// becomes a real `true`). n must be a scalar or an alias.
+func (f *File) Replace(n *yaml.Node, text string) (Edit, error) {
+	if n.Kind != yaml.ScalarNode && n.Kind != yaml.AliasNode {
+		return Edit{}, fmt.Errorf("%w: value at line %d is a collection, not a scalar", ErrUnsupported, n.Line)
+	}
+	end, err := f.End(n)
+	if err != nil {
+		return Edit{}, err
+	}
+	start := f.TagStart(n)
+	if start > end {
+		start = end // an empty value: replace at the end of its properties
+	}
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return Edit{}, fmt.Errorf("%w: block scalar at line %d", ErrUnsupported, n.Line)
+	}
+	if end == start && text != "" && start > 0 && f.src[start-1] != ' ' && f.src[start-1] != '\t' {
+		text = " " + text // "key:" or "key: &a" with an empty value
+	}
+	return Edit{Start: start, End: end, Text: text}, nil
+}
+
+// pairIndex returns the index (in pairs) of key node k in mapping m, or -1.
+func pairIndex(m *yaml.Node, k *yaml.Node) int {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i] == k {
+			return i / 2
+		}
+	}
+	return -1
+}
+
+// elemSpan is the text of one member of a collection: a key and its value,
+// or a sequence item.
+type elemSpan struct{ start, end int }
+
+func (f *File) elems(c *yaml.Node) ([]elemSpan, error) {
+	var out []elemSpan
+	if c.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(c.Content); i += 2 {
+			e, err := f.End(c.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			s := f.Start(c.Content[i])
+			if c.Content[i+1].Kind == yaml.ScalarNode && c.Content[i+1].Value == "" && e < s {
+				e = s // empty value positioned oddly; never happens for real values
+			}
+			out = append(out, elemSpan{s, e})
+		}
+		return out, nil
+	}
+	for _, it := range c.Content {
+		e, err := f.End(it)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, elemSpan{f.Start(it), e})
+	}
+	return out, nil
+}
+
+// RemovePair returns the edit that removes the pair whose key node is k from
+// mapping m. In a block mapping the pair's whole lines go (with a comment on
+// the same line; comment lines above or below stay). In a flow mapping or a
+// JSON object the neighbouring comma goes with it. Removing the only pair of
+// a block mapping is refused: the caller removes the mapping instead.
+func (f *File) RemovePair(m, k *yaml.Node) (Edit, error) {
+	i := pairIndex(m, k)
+	if i < 0 {
+		return Edit{}, fmt.Errorf("key %q is not in the mapping at line %d", k.Value, m.Line)
+	}
+	return f.removeElem(m, i)
+}
+
+// RemoveItem returns the edit that removes item i of sequence s.
+func (f *File) RemoveItem(s *yaml.Node, i int) (Edit, error) {
+	if i < 0 || i >= len(s.Content) {
+		return Edit{}, fmt.Errorf("sequence at line %d has no item %d", s.Line, i)
+	}
+	return f.removeElem(s, i)
+}
+
+func (f *File) removeElem(c *yaml.Node, i int) (Edit, error) {
+	els, err := f.elems(c)
+	if err != nil {
+		return Edit{}, err
+	}
+	if c.Style&yaml.FlowStyle != 0 {
+		switch {
+		case i < len(els)-1:
+			return Edit{Start: els[i].start, End: els[i+1].start}, nil
+		case i > 0:
+			return Edit{Start: els[i-1].end, End: els[i].end}, nil
+		}
+		open := f.ValueStart(c)
+		end, err := f.flowEnd(open)
+		if err != nil {
+			return Edit{}, err
+		}
+		return Edit{Start: open + 1, End: end - 1}, nil
+	}
+	el := els[i]
+	start := el.start
+	if c.Kind == yaml.SequenceNode {
+		// Back up over the "- " indicator (and blanks or a line break
+		// between it and the item).
+		j := start - 1
+		for j >= 0 && (f.src[j] == ' ' || f.src[j] == '\t' || f.src[j] == '\n' || f.src[j] == '\r') {
+			j--
+		}
+		if j < 0 || f.src[j] != '-' {
+			return Edit{}, fmt.Errorf("%w: sequence item at line %d has no \"-\" before it", ErrUnsupported, c.Content[i].Line)
+		}
+		start = j
+	}
+	end, ok := f.lineRestEnd(el.end)
+	if !ok {
+		return Edit{}, fmt.Errorf("%w: text follows the value at line %d", ErrUnsupported, f.lineOf(el.end))
+	}
+	if f.onlyBlanksBefore(start) {
+		return Edit{Start: f.lineStart(start), End: end}, nil
+	}
+	// The pair shares its line with a "- " (first key of a sequence item):
+	// pull the next pair up onto this line.
+	if c.Kind == yaml.MappingNode && i < len(els)-1 {
+		next := els[i+1].start
+		if hasCommentLine(f.src, end, next) {
+			return Edit{}, fmt.Errorf("%w: removing the key at line %d would drop the comment below it", ErrUnsupported, f.lineOf(start))
+		}
+		return Edit{Start: start, End: next}, nil
+	}
+	return Edit{}, fmt.Errorf("%w: cannot remove the only member of the collection at line %d without removing the collection", ErrUnsupported, c.Line)
+}
+
+func (f *File) lineOf(off int) int {
+	line := 1
+	for i := 0; i < off && i < len(f.src); i++ {
+		if f.src[i] == '\n' {
+			line++
+		}
+	}
+	return line
+}
+
+// InsertPair returns the edit that adds key: value to mapping m after the
+// pair at index after (-1: after the last pair). key is the raw key; it is
+// rendered like its siblings. value is rendered text; a value that starts
+// with a line break is a block value (the key is followed by ":" only).
+// Every line of value after the first gets the indentation of the new key
+// prepended, and "\n" is written as the file's line ending.
+func (f *File) InsertPair(m *yaml.Node, after int, key, value string) (Edit, error) {
+	if m.Kind != yaml.MappingNode {
+		return Edit{}, fmt.Errorf("%w: value at line %d is not a mapping", ErrUnsupported, m.Line)
+	}
+	n := len(m.Content) / 2
+	if after < 0 || after >= n {
+		after = n - 1
+	}
+	var like *yaml.Node
+	if n > 0 {
+		like = m.Content[2*after]
+	}
+	k := f.Key(key, like)
+	if m.Style&yaml.FlowStyle != 0 {
+		colon := ": "
+		if f.JSON {
+			colon = f.Colon
+		}
+		if n > 0 {
+			if e, err := f.End(m.Content[0]); err == nil {
+				if vs := f.Start(m.Content[1]); vs >= e && vs-e <= 8 && !strings.ContainsAny(string(f.src[e:vs]), "\r\n#") {
+					colon = string(f.src[e:vs])
+				}
+			}
+		}
+		if strings.HasPrefix(value, "\n") {
+			return Edit{}, fmt.Errorf("%w: block value in a flow mapping", ErrUnsupported)
+		}
+		return f.insertFlow(m, after, k+colon+value)
+	}
+	// Block mapping.
+	if n == 0 {
+		return Edit{}, fmt.Errorf("%w: empty block mapping at line %d", ErrUnsupported, m.Line)
+	}
+	pk, pv := m.Content[2*after], m.Content[2*after+1]
+	ks := f.Start(pk)
+	indent := strings.Repeat(" ", pk.Column-1)
+	if ls := f.lineStart(ks); f.onlyBlanksBefore(ks) {
+		indent = string(f.src[ls:ks])
+	}
+	ve, err := f.End(pv)
+	if err != nil {
+		return Edit{}, err
+	}
+	at, ok := f.lineRestEnd(ve)
+	if !ok {
+		return Edit{}, fmt.Errorf("%w: text follows the value at line %d", ErrUnsupported, f.lineOf(ve))
+	}
+	sep := ": "
+	if strings.HasPrefix(value, "\n") {
+		sep = ":"
+	}
+	text := indent + k + sep + f.indentLines(value, indent)
+	if at == len(f.src) && (at == 0 || f.src[at-1] != '\n') {
+		// No final newline: keep it that way.
+		return Edit{Start: at, End: at, Text: f.NL + text}, nil
+	}
+	return Edit{Start: at, End: at, Text: text + f.NL}, nil
+}
+
+// indentLines prefixes every line of s after the first with indent and
+// converts line breaks to the file's.
+func (f *File) indentLines(s, indent string) string {
+	lines := strings.Split(s, "\n")
+	for i := 1; i < len(lines); i++ {
+		lines[i] = indent + lines[i]
+	}
+	return strings.Join(lines, f.NL)
+}
+
+// insertFlow inserts member text into flow collection c after element
+// after, copying the separator the collection already uses.
+func (f *File) insertFlow(c *yaml.Node, after int, member string) (Edit, error) {
+	els, err := f.elems(c)
+	if err != nil {
+		return Edit{}, err
+	}
+	open := f.ValueStart(c)
+	if len(els) == 0 {
+		end, err := f.flowEnd(open)
+		if err != nil {
+			return Edit{}, err
+		}
+		inner := string(f.src[open+1 : end-1])
+		if strings.TrimSpace(inner) == "" {
+			return Edit{Start: open + 1, End: end - 1, Text: member}, nil
+		}
+		return Edit{}, fmt.Errorf("%w: empty flow collection at line %d holds a comment", ErrUnsupported, c.Line)
+	}
+	sep := f.Comma
+	if len(els) >= 2 {
+		a, b := els[0].end, els[1].start
+		if s := string(f.src[a:b]); strings.HasPrefix(strings.TrimLeft(s, " \t"), ",") && !strings.Contains(s, "#") {
+			sep = s
+		}
+	} else if f.lineOf(open) != f.lineOf(els[0].start) {
+		ls := f.lineStart(els[0].start)
+		prefix := string(f.src[ls:els[0].start])
+		if strings.TrimLeft(prefix, " \t") == "" {
+			sep = "," + f.NL + prefix
+		}
+	}
+	// Lines after the first get the member's indentation: the text after
+	// the last line break of the separator.
+	indent := ""
+	if i := strings.LastIndex(sep, "\n"); i >= 0 {
+		indent = sep[i+1:]
+	}
+	text := sep + f.indentLines(member, indent)
+	at := els[after].end
+	return Edit{Start: at, End: at, Text: text}, nil
+}
+
+// AppendItem returns the edit that adds an item at the end of sequence s.
+// item is rendered text: for a block sequence the lines after the first get
+// the indentation of the item's content ("- " included) prepended.
+func (f *File) AppendItem(s *yaml.Node, item string) (Edit, error) {
+	if s.Kind != yaml.SequenceNode {
+		return Edit{}, fmt.Errorf("%w: value at line %d is not a list", ErrUnsupported, s.Line)
+	}
+	if s.Style&yaml.FlowStyle != 0 {
+		return f.insertFlow(s, len(s.Content)-1, item)
+	}
+	if len(s.Content) == 0 {
+		return Edit{}, fmt.Errorf("%w: empty block sequence at line %d", ErrUnsupported, s.Line)
+	}
+	last := s.Content[len(s.Content)-1]
+	ls := f.Start(last)
+	j := ls - 1
+	for j >= 0 && (f.src[j] == ' ' || f.src[j] == '\t' || f.src[j] == '\n' || f.src[j] == '\r') {
+		j--
+	}
+	if j < 0 || f.src[j] != '-' || !f.onlyBlanksBefore(j) {
+		return Edit{}, fmt.Errorf("%w: sequence item at line %d is not on its own line", ErrUnsupported, last.Line)
+	}
+	indent := string(f.src[f.lineStart(j):j])
+	end, err := f.End(last)
+	if err != nil {
+		return Edit{}, err
+	}
+	at, ok := f.lineRestEnd(end)
+	if !ok {
+		return Edit{}, fmt.Errorf("%w: text follows the item at line %d", ErrUnsupported, f.lineOf(end))
+	}
+	text := indent + "- " + f.indentLines(item, indent+"  ")
+	if at == len(f.src) && (at == 0 || f.src[at-1] != '\n') {
+		return Edit{Start: at, End: at, Text: f.NL + text}, nil
+	}
+	return Edit{Start: at, End: at, Text: text + f.NL}, nil
+}
+
+// RenameKey returns the edit that renames key node k to name, keeping its
+// quoting.
+func (f *File) RenameKey(k *yaml.Node, name string) (Edit, error) {
+	start, end, err := f.ScalarSpan(k)
+	if err != nil {
+		return Edit{}, err
+	}
+	return Edit{Start: start, End: end, Text: f.Key(name, k)}, nil
+}
