@@ -286,25 +286,33 @@ func TestOps(t *testing.T) {
 		{
 			"insert flow",
 			"swagger: '2.0'\nk: {a: 1}\n",
-			func(t *testing.T, f *File, d *spec.Document) (Edit, error) { return f.InsertPair(find(t, d, "k"), -1, "b", "2") },
+			func(t *testing.T, f *File, d *spec.Document) (Edit, error) {
+				return f.InsertPair(find(t, d, "k"), -1, "b", "2")
+			},
 			"swagger: '2.0'\nk: {a: 1, b: 2}\n",
 		},
 		{
 			"insert flow empty",
 			"swagger: '2.0'\nk: {}\n",
-			func(t *testing.T, f *File, d *spec.Document) (Edit, error) { return f.InsertPair(find(t, d, "k"), -1, "b", "2") },
+			func(t *testing.T, f *File, d *spec.Document) (Edit, error) {
+				return f.InsertPair(find(t, d, "k"), -1, "b", "2")
+			},
 			"swagger: '2.0'\nk: {b: 2}\n",
 		},
 		{
 			"insert json tab",
 			"{\n\t\"swagger\": \"2.0\",\n\t\"k\": {\n\t\t\"a\": 1\n\t}\n}",
-			func(t *testing.T, f *File, d *spec.Document) (Edit, error) { return f.InsertPair(find(t, d, "k"), -1, "b", "2") },
+			func(t *testing.T, f *File, d *spec.Document) (Edit, error) {
+				return f.InsertPair(find(t, d, "k"), -1, "b", "2")
+			},
 			"{\n\t\"swagger\": \"2.0\",\n\t\"k\": {\n\t\t\"a\": 1,\n\t\t\"b\": 2\n\t}\n}",
 		},
 		{
 			"insert json minified",
 			`{"swagger":"2.0","k":{"a":1}}`,
-			func(t *testing.T, f *File, d *spec.Document) (Edit, error) { return f.InsertPair(find(t, d, "k"), -1, "b", "2") },
+			func(t *testing.T, f *File, d *spec.Document) (Edit, error) {
+				return f.InsertPair(find(t, d, "k"), -1, "b", "2")
+			},
 			`{"swagger":"2.0","k":{"a":1,"b":2}}`,
 		},
 		{
@@ -318,7 +326,9 @@ func TestOps(t *testing.T) {
 		{
 			"append block item indented",
 			"swagger: '2.0'\nl:\n  - a: 1\n",
-			func(t *testing.T, f *File, d *spec.Document) (Edit, error) { return f.AppendItem(find(t, d, "l"), "b: 2\nc: 3") },
+			func(t *testing.T, f *File, d *spec.Document) (Edit, error) {
+				return f.AppendItem(find(t, d, "l"), "b: 2\nc: 3")
+			},
 			"swagger: '2.0'\nl:\n  - a: 1\n  - b: 2\n    c: 3\n",
 		},
 		{
