@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/corsgate/corsgate/lint"
 	"github.com/fatih/color"
@@ -48,7 +49,7 @@ func printText(w io.Writer, ds []lint.Diagnostic, o Options) error {
 	bw := bufio.NewWriter(w)
 	p := newPalette(o.Color)
 	for _, d := range ds {
-		fmt.Fprintf(bw, "%s: %s: %s %s\n", p.loc.Sprint(Location(d)), p.severity(d.Severity).Sprint(d.Severity), d.Message, p.rule.Sprintf("[%s]", d.RuleID))
+		fmt.Fprintf(bw, "%s: %s: %s %s\n", p.loc.Sprint(Location(d)), p.severity(d.Severity).Sprint(d.Severity), strings.ReplaceAll(d.Message, "\n", " "), p.rule.Sprintf("[%s]", d.RuleID))
 	}
 	e, wn, in := lint.Counts(ds)
 	files := len(o.Files)
