@@ -174,7 +174,7 @@ func plainSafe(s string) bool {
 	if _, err := strconv.ParseFloat(s, 64); err == nil {
 		return false
 	}
-	if strings.IndexAny(s[:1], "-?:,[]{}#&*!|>'\"%@`/0123456789.+") >= 0 {
+	if strings.ContainsAny(s[:1], "-?:,[]{}#&*!|>'\"%@`/0123456789.+") {
 		return false
 	}
 	if strings.Contains(s, ": ") || strings.Contains(s, " #") || strings.HasSuffix(s, ":") {
