@@ -2,6 +2,7 @@ package spec
 
 import (
 	"errors"
+	"strconv"
 	"os"
 	"path/filepath"
 	"strings"
