@@ -2,9 +2,9 @@ package spec
 
 import (
 	"errors"
-	"strconv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,9 +80,7 @@ func TestLoadBadInput(t *testing.T) {
 	}
 }
 
-func itoa(i int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('a'+i/26%26)) + string(rune('a'+i%26)) + string(rune('a'+i/676)))
-}
+func itoa(i int) string { return strconv.Itoa(i) }
 
 // TestPositions: positions are the exact node, 1-based, in characters, for
 // CRLF, BOM, tabs in JSON, multi-line strings and flow style.
