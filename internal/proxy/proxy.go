@@ -1,0 +1,502 @@
+// Package proxy is corsgate serve's reverse proxy: ESPv2's route table and
+// CORS filter (or ESP v1's nginx CORS block and routing) in front of a backend,
+// built on the cors engine. Behaviour follows the ESPv2 and ESP sources as
+// summarised in the esp-v2-cors reference (sections 1.3-1.8 and 2.2-2.4); each
+// rule cites its source.
+package proxy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/corsgate/corsgate/cors"
+)
+
+// MaxRequestHeaderBytes is Envoy's default max_request_headers_kb (60 KiB):
+// larger request headers get 431 before any filter runs.
+const MaxRequestHeaderBytes = 60 * 1024
+
+// BackendTimeout is ESPv2's default backend deadline (15 s,
+// DefaultResponseDeadline); Envoy answers 504 "upstream request timeout".
+const BackendTimeout = 15 * time.Second
+
+// ESPv2 direct-response texts (esp-v2 routegen/direct_response_cors.go,
+// deny_invalid_method.go, deny_all.go).
+const (
+	MsgPreflightMissing = "The CORS preflight request is missing one (or more) of the following required headers [Origin, Access-Control-Request-Method] or has an unmatched Origin header."
+	MsgNotDefined       = "The current request is not defined by this API."
+	msgMethodFmt        = "The current request is matched to the defined url template \"%s\" but its http method is not allowed"
+	// Envoy router local replies for upstream failures. The exact texts of
+	// Envoy v1.30.7 were not verified; these are the ones ESPv2 users report.
+	MsgUpstreamConnect = "upstream connect error or disconnect/reset before headers. reset reason: connection failure"
+	MsgUpstreamReset   = "upstream connect error or disconnect/reset before headers. reset reason: connection termination"
+	MsgUpstreamTimeout = "upstream request timeout"
+	MsgUpstreamBad     = "upstream connect error or disconnect/reset before headers. reset reason: protocol error"
+	// MsgHeadersTooLarge: UNVERIFIED; Envoy's codec rejects the request with
+	// 431 and ESPv2's local_reply_config wraps it as JSON. We chose the HTTP
+	// status text as the message.
+	MsgHeadersTooLarge = "Request Header Fields Too Large"
+)
+
+// ESP v1 texts (cloudendpoints/esp src/api_manager/check_service_control.cc,
+// src/nginx/t/cors_disabled.t).
+const (
+	MsgESPNoCORS     = "The service does not allow CORS traffic."
+	MsgESPNoSuchCall = "Method does not exist."
+)
+
+// Record is what the proxy did with one request; the Observer gets it when the
+// response is complete. Headers are the live maps: read them during the call,
+// copy what you keep.
+type Record struct {
+	Start    time.Time
+	Duration time.Duration
+	Method   string
+	// Path is the request path; Query the raw query.
+	Path, Query string
+	Host        string
+	// RequestHeader is the request as received.
+	RequestHeader http.Header
+	Status        int
+	// ResponseHeader is the final response header, as the client sees it.
+	ResponseHeader http.Header
+	// BackendReached: the request was sent to the backend (and a response or
+	// an error came back).
+	BackendReached bool
+	// BackendHeader holds the Access-Control-* headers the backend itself
+	// sent (nil when the backend was not reached or sent none).
+	BackendHeader http.Header
+	// Route names what answered: "operation", "allowCors", "preflight-route",
+	// "cors-preflight" (the CORS filter or nginx answered), "cors-fallback-400",
+	// "method-not-allowed-405", "not-defined-404", "esp-no-cors-403",
+	// "esp-not-found-404", "headers-too-large-431".
+	Route string
+}
+
+// Options configure a Handler.
+type Options struct {
+	// Engine is the compiled CORS policy (its Proxy picks ESPv2 or ESP v1).
+	Engine *cors.Engine
+	// Table is the API surface from the spec.
+	Table *Table
+	// Backend is the backend's base URL; nil uses Mock.
+	Backend *url.URL
+	// Mock answers instead of a network backend when Backend is nil.
+	Mock http.Handler
+	// Observe, when set, is called once per request after the response.
+	Observe func(*Record)
+	// Transport overrides the tuned default transport (tests).
+	Transport http.RoundTripper
+}
+
+// Handler is the proxy. It is safe for concurrent use.
+type Handler struct {
+	engine  *cors.Engine
+	esp     bool
+	table   *Table
+	rp      *httputil.ReverseProxy
+	mock    http.Handler
+	observe func(*Record)
+
+	// Precomputed direct-response bodies.
+	body400, body404, body431 []byte
+	body405                   map[*Template][]byte
+	espBody403, espBody404    []byte
+}
+
+// New builds a Handler.
+func New(o Options) (*Handler, error) {
+	if o.Engine == nil || o.Table == nil {
+		return nil, errors.New("proxy: Engine and Table are required")
+	}
+	if o.Backend == nil && o.Mock == nil {
+		return nil, errors.New("proxy: a Backend URL or a Mock handler is required")
+	}
+	h := &Handler{
+		engine:  o.Engine,
+		esp:     o.Engine.Proxy() == cors.ESP,
+		table:   o.Table,
+		mock:    o.Mock,
+		observe: o.Observe,
+		body400: jsonBody(400, MsgPreflightMissing),
+		body404: jsonBody(404, MsgNotDefined),
+		body431: jsonBody(431, MsgHeadersTooLarge),
+		body405: map[*Template][]byte{},
+		// ESP v1 writes google.rpc.Status JSON: code is the RPC code
+		// (7 PERMISSION_DENIED, 5 NOT_FOUND), not the HTTP status. ESP also
+		// adds a "details" array, which we leave out.
+		espBody403: jsonBody(7, MsgESPNoCORS),
+		espBody404: jsonBody(5, MsgESPNoSuchCall),
+	}
+	for _, pr := range o.Table.Paths {
+		h.body405[pr.tmpl] = jsonBody(405, fmt.Sprintf(msgMethodFmt, pr.tmpl.Display))
+	}
+	if o.Backend != nil {
+		target := o.Backend
+		tr := o.Transport
+		if tr == nil {
+			tr = NewTransport()
+		}
+		h.rp = &httputil.ReverseProxy{
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(target)
+				pr.SetXForwarded()
+				// Keep the client's Host, as Envoy forwards :authority.
+				pr.Out.Host = pr.In.Host
+			},
+			Transport:    tr,
+			BufferPool:   bufPool{},
+			ErrorHandler: h.upstreamError,
+		}
+	}
+	return h, nil
+}
+
+// NewTransport is the backend transport: keep-alive connections sized for a
+// local load test, no proxy from the environment, no transparent gzip, and
+// ESPv2's 15 s deadline for the response headers.
+func NewTransport() *http.Transport {
+	return &http.Transport{
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   1024,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: BackendTimeout,
+		DisableCompression:    true,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+func jsonBody(code int, msg string) []byte {
+	b := []byte(`{"code":` + strconv.Itoa(code) + `,"message":`)
+	b = strconv.AppendQuote(b, msg) // messages are ASCII without control characters
+	return append(b, '}')
+}
+
+type bufPool struct{}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 32*1024); return &b }}
+
+func (bufPool) Get() []byte  { return *(buffers.Get().(*[]byte)) }
+func (bufPool) Put(b []byte) { buffers.Put(&b) }
+
+// writer wraps the client's ResponseWriter: it applies the CORS decision when
+// the status is written (Envoy's encodeHeaders / nginx add_header always),
+// records the status, and captures the backend's own CORS headers.
+type writer struct {
+	http.ResponseWriter
+	d      cors.Decision
+	apply  bool
+	status int
+	local  bool // the proxy itself made this response
+	// forwarded: sent to the backend; unreached: the connection failed.
+	forwarded, unreached bool
+	capture              bool
+	backend              http.Header
+}
+
+func (w *writer) WriteHeader(code int) {
+	if w.status == 0 && code >= 200 {
+		w.status = code
+		hdr := w.ResponseWriter.Header()
+		if w.capture && !w.local {
+			for k, v := range hdr {
+				if len(k) > 15 && k[:15] == "Access-Control-" {
+					if w.backend == nil {
+						w.backend = http.Header{}
+					}
+					w.backend[k] = append([]string(nil), v...)
+				}
+			}
+		}
+		if w.apply {
+			w.d.Apply(hdr)
+		}
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *writer) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *writer) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+var writers = sync.Pool{New: func() any { return new(writer) }}
+
+// headerBytes approximates Envoy's header map byte size: the pseudo-headers
+// (method, path, authority) plus every name and value.
+func headerBytes(r *http.Request) int {
+	n := len(r.Method) + len(r.RequestURI) + len(r.Host)
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + len(v)
+		}
+	}
+	return n
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	w := writers.Get().(*writer)
+	*w = writer{ResponseWriter: rw, capture: h.observe != nil}
+	var start time.Time
+	if h.observe != nil {
+		start = time.Now()
+	}
+	route := h.serve(w, r)
+	if h.observe != nil {
+		rec := &Record{
+			Start: start, Duration: time.Since(start),
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Host: r.Host,
+			RequestHeader: r.Header, Status: w.status, ResponseHeader: rw.Header(),
+			BackendReached: w.forwarded && !w.unreached,
+			BackendHeader:  w.backend, Route: route,
+		}
+		h.observe(rec)
+	}
+	*w = writer{}
+	writers.Put(w)
+}
+
+// Route names (Record.Route).
+const (
+	routeOperation      = "operation"
+	routeAllowCors      = "allowCors"
+	routePreflightRoute = "preflight-route"
+	routeCORSPreflight  = "cors-preflight"
+	routeFallback400    = "cors-fallback-400"
+	route405            = "method-not-allowed-405"
+	route404            = "not-defined-404"
+	route431            = "headers-too-large-431"
+	routeESPBackend     = "operation"
+	routeESP403         = "esp-no-cors-403"
+	routeESP404         = "esp-not-found-404"
+)
+
+func (h *Handler) serve(w *writer, r *http.Request) string {
+	if headerBytes(r) > MaxRequestHeaderBytes {
+		// Envoy's HTTP connection manager rejects before any filter or route.
+		// ESP v1 (nginx) would answer 400 "Request Header Or Cookie Too
+		// Large" for one line over 8 KiB; we use the Envoy rule for both.
+		w.local = true
+		h.direct(w, http.StatusRequestHeaderFieldsTooLarge, h.body431)
+		return route431
+	}
+	if h.esp {
+		return h.serveESP(w, r)
+	}
+	return h.serveESPv2(w, r)
+}
+
+// serveESPv2: route first (esp-v2 route_generator.go order), then the CORS
+// filter (Envoy cors_filter.cc), which skips direct-response routes.
+func (h *Handler) serveESPv2(w *writer, r *http.Request) string {
+	origin, originPresent := cors.HeaderValue(r.Header, cors.HeaderOrigin)
+	acrm, acrmPresent := cors.HeaderValue(r.Header, cors.HeaderACRM)
+	l := h.table.lookup(r.Method, r.URL.Path)
+	route := ""
+	switch {
+	case l.backend: // 1. backend routes (spec operations, x-google-allow: all)
+		route = routeOperation
+	case l.options: // 2. allowCors OPTIONS routes
+		route = routeAllowCors
+	case r.Method == http.MethodOptions && h.engine.On():
+		// 4. the preflight route: OPTIONS + origin matcher + ACRM present,
+		// a cluster route (the filter answers it when it is a real preflight).
+		if acrmPresent && h.engine.PreflightRouteMatches(originPresent, origin) {
+			route = routePreflightRoute
+			break
+		}
+		// 5. the fallback: any other OPTIONS, a direct 400.
+		h.direct(w, http.StatusBadRequest, h.body400)
+		return routeFallback400
+	case l.template != nil: // 6. 405 for a known path
+		h.direct(w, http.StatusMethodNotAllowed, h.body405[l.template])
+		return route405
+	default: // 7. deny all
+		h.direct(w, http.StatusNotFound, h.body404)
+		return route404
+	}
+	acrh, _ := cors.HeaderValue(r.Header, cors.HeaderACRH)
+	w.d = h.engine.Decide(r.Method, origin, acrm, acrh)
+	switch w.d.Action {
+	case cors.ActionRespond:
+		// An allowed preflight: Envoy's local 200, no body; nothing else runs.
+		w.local = true
+		cors.WritePreflight(w.ResponseWriter, &w.d)
+		w.status = w.d.Status
+		return routeCORSPreflight
+	case cors.ActionDecorate:
+		w.apply = true
+	}
+	h.forward(w, r)
+	return route
+}
+
+// serveESP: nginx's CORS block runs in the rewrite phase, before ESP's routing
+// and checks (cloudendpoints/esp start_esp/nginx-auto.conf.template,
+// src/nginx/module.cc); its headers are added with "always" to every response.
+func (h *Handler) serveESP(w *writer, r *http.Request) string {
+	origin, _ := cors.HeaderValue(r.Header, cors.HeaderOrigin)
+	w.d = h.engine.Decide(r.Method, origin, "", "")
+	switch w.d.Action {
+	case cors.ActionRespond:
+		w.local = true
+		cors.WritePreflight(w.ResponseWriter, &w.d)
+		w.status = w.d.Status
+		return routeCORSPreflight
+	case cors.ActionDecorate:
+		w.apply = true
+	}
+	l := h.table.lookup(r.Method, r.URL.Path)
+	switch {
+	case l.backend:
+		h.forward(w, r)
+		return routeESPBackend
+	case l.options:
+		// allowCors: the generated "CORS" method, no auth, to the backend.
+		h.forward(w, r)
+		return routeAllowCors
+	case r.Method == http.MethodOptions && !h.table.AllowCors:
+		// check_service_control.cc: OPTIONS without allowCors or a spec
+		// OPTIONS operation.
+		w.local = true
+		h.direct(w, http.StatusForbidden, h.espBody403)
+		return routeESP403
+	default:
+		w.local = true
+		h.direct(w, http.StatusNotFound, h.espBody404)
+		return routeESP404
+	}
+}
+
+// direct writes a proxy-made JSON reply. On ESPv2 these are direct-response
+// routes, so the CORS filter never decorates them (w.apply is false); ESP v1
+// decorates them (nginx add_header ... always).
+func (h *Handler) direct(w *writer, code int, body []byte) {
+	hdr := w.ResponseWriter.Header()
+	hdr["Content-Type"] = contentTypeJSON
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+	w.local = true
+	w.WriteHeader(code)
+	w.ResponseWriter.Write(body)
+}
+
+var contentTypeJSON = []string{"application/json"}
+
+func (h *Handler) forward(w *writer, r *http.Request) {
+	w.forwarded = true
+	if h.rp == nil {
+		h.mock.ServeHTTP(w, r)
+		return
+	}
+	h.rp.ServeHTTP(w, r)
+}
+
+// upstreamError answers like Envoy's router when the backend fails before
+// sending response headers (ESP v1: nginx's 502/504).
+func (h *Handler) upstreamError(rw http.ResponseWriter, r *http.Request, err error) {
+	w, _ := rw.(*writer)
+	if w != nil {
+		w.local = true
+	}
+	if errors.Is(err, context.Canceled) || r.Context().Err() != nil {
+		// The client went away; there is nobody to answer. Envoy logs 0 / 499.
+		if w != nil {
+			w.status = 499
+		}
+		return
+	}
+	code, msg := classify(err)
+	if w != nil && code == http.StatusServiceUnavailable && msg == MsgUpstreamConnect {
+		w.unreached = true
+	}
+	if h.esp {
+		// nginx: 502 for a failed or broken upstream, 504 for a timeout.
+		if code != http.StatusGatewayTimeout {
+			code = http.StatusBadGateway
+		}
+		body := nginxErrorPage(code)
+		hdr := rw.Header()
+		hdr["Content-Type"] = []string{"text/html"}
+		hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+		rw.WriteHeader(code)
+		rw.Write(body)
+		return
+	}
+	body := jsonBody(code, msg)
+	hdr := rw.Header()
+	hdr["Content-Type"] = contentTypeJSON
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
+	rw.WriteHeader(code)
+	rw.Write(body)
+}
+
+// classify maps a transport error to Envoy's router reply: connection refused
+// or other dial failures 503, a reset or EOF before the headers 503, the 15 s
+// deadline 504, an unparsable response 502 (UNVERIFIED: which of 502/503 Envoy
+// v1.30.7 uses for an upstream protocol error; we chose 502).
+func classify(err error) (int, string) {
+	var op *net.OpError
+	var ne net.Error
+	switch {
+	case errors.As(err, &op) && op.Op == "dial":
+		return http.StatusServiceUnavailable, MsgUpstreamConnect
+	case errors.As(err, &ne) && ne.Timeout():
+		return http.StatusGatewayTimeout, MsgUpstreamTimeout
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE):
+		return http.StatusServiceUnavailable, MsgUpstreamReset
+	}
+	return http.StatusBadGateway, MsgUpstreamBad
+}
+
+func nginxErrorPage(code int) []byte {
+	t := strconv.Itoa(code) + " " + http.StatusText(code)
+	return []byte("<html>\r\n<head><title>" + t + "</title></head>\r\n<body>\r\n<center><h1>" + t +
+		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
+}
+
+// Serve runs an HTTP server for h on ln until ctx is done, then shuts down
+// gracefully (in-flight requests get up to grace to finish).
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 30 * time.Second,
+		IdleTimeout:       5 * time.Minute,
+		// Well above Envoy's 60 KiB so the handler can answer 431 itself.
+		MaxHeaderBytes: 1 << 20,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		srv.Close()
+		err = nil
+	}
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	return err
+}
