@@ -259,7 +259,7 @@ func TestESPv2(t *testing.T) {
 	creds := preset(v2, func(p *cors.Policy) { p.AllowCredentials = true })
 	cases := []behaviour{
 		{name: "allowed preflight is answered 200 with no body", policy: preset(v2, nil), method: "OPTIONS", path: "/v1/shelves",
-			req: hdrs("Origin", appOrigin, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom"),
+			req:  hdrs("Origin", appOrigin, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom"),
 			want: exchange{status: 200, acHdr: espv2Preflight(appOrigin)}},
 		{name: "preflight to a path not in the spec is answered too", policy: preset(v2, nil), method: "OPTIONS", path: "/nowhere",
 			req: preflightReq(appOrigin, "GET"), want: exchange{status: 200, acHdr: espv2Preflight(appOrigin)}},
@@ -338,7 +338,7 @@ func TestESPv2(t *testing.T) {
 			method: "GET", path: "/anything/else", req: hdrs("Origin", appOrigin),
 			want: exchange{status: 200, reached: true, body: `{"ok":true}`, acHdr: espv2Actual(appOrigin)}},
 		{name: "request headers over 60 KiB get 431", policy: preset(v2, nil), method: "GET", path: "/v1/shelves",
-			req: hdrs("Origin", appOrigin, "X-Big", strings.Repeat("a", 61*1024)),
+			req:  hdrs("Origin", appOrigin, "X-Big", strings.Repeat("a", 61*1024)),
 			want: exchange{status: 431, body: `{"code":431,"message":"Request Header Fields Too Large"}`}},
 		{name: "backend down: 503 JSON, decorated for an allowed origin", policy: preset(v2, nil), backend: "down", method: "GET",
 			path: "/v1/shelves", req: hdrs("Origin", appOrigin),
