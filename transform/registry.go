@@ -1,0 +1,120 @@
+package transform
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsgate/corsgate/cors"
+	"github.com/corsgate/corsgate/internal/spec"
+)
+
+func init() {
+	register(Transform{
+		Name:  "allow-cors",
+		Args:  []string{"on", "off"},
+		Short: "Turn x-google-endpoints allowCors on (one entry named host, allowCors: true) or off (false, or removed with --remove).",
+		run: func(doc *spec.Document, o Options) (Result, error) {
+			out, err := allowCors(doc, o.Arg == "on", o.Remove)
+			return Result{Out: out}, err
+		},
+	})
+	register(Transform{
+		Name:  "sync-name",
+		Short: "Make x-google-endpoints[].name equal host (--from host, the default), or host equal the endpoint name (--from name).",
+		Fixes: "endpoints-name-matches-host",
+		run: func(doc *spec.Document, o Options) (Result, error) {
+			switch o.From {
+			case "", "host":
+				out, err := runSteps(doc, syncFromHost)
+				return Result{Out: out}, err
+			case "name":
+				out, err := runSteps(doc, syncFromName)
+				return Result{Out: out}, err
+			}
+			return Result{}, fmt.Errorf("--from must be host or name, not %q", o.From)
+		},
+	})
+	register(Transform{
+		Name:  "cors-mode",
+		Args:  []string{"backend", "proxy"},
+		Short: "Switch who answers CORS preflights: backend (allowCors on) or proxy (allowCors off; add --cors_preset flags).",
+		run: func(doc *spec.Document, o Options) (Result, error) {
+			on := o.Arg == "backend"
+			out, err := allowCors(doc, on, o.Remove)
+			if err != nil {
+				return Result{}, err
+			}
+			return Result{Out: out, Notes: modeNotes(on, o.AllowOrigin)}, nil
+		},
+	})
+	register(Transform{
+		Name:  "allow-cors-boolean",
+		Short: `Rewrite allowCors: "true" / "false" (quoted strings) as real booleans.`,
+		Fixes: "endpoints-allowcors-boolean",
+		run: func(doc *spec.Document, _ Options) (Result, error) {
+			out, err := runSteps(doc, fixBoolean)
+			return Result{Out: out}, err
+		},
+	})
+	register(Transform{
+		Name:  "allow-cors-spelling",
+		Short: "Rename allow_cors (the proto spelling) to allowCors, the spelling Google documents.",
+		Fixes: "endpoints-unknown-key",
+		run: func(doc *spec.Document, _ Options) (Result, error) {
+			out, err := runSteps(doc, fixSpelling)
+			return Result{Out: out}, err
+		},
+	})
+}
+
+func allowCors(doc *spec.Document, on, remove bool) ([]byte, error) {
+	if on {
+		return runSteps(doc, ensureEntry, ensureName, ensureAllowCorsOn, dropDuplicates)
+	}
+	return runSteps(doc, allowCorsOff(remove))
+}
+
+// proxyFlagNames are every ESPv2 CORS flag (reference espv2-cors §1.1;
+// esp-v2 docker/generic/start_proxy.py).
+var proxyFlagNames = []string{
+	"--cors_preset", "--cors_allow_origin", "--cors_allow_origin_regex", "--cors_allow_methods",
+	"--cors_allow_headers", "--cors_expose_headers", "--cors_allow_credentials", "--cors_max_age",
+}
+
+// modeNotes tells the user what to change on the proxy side. With allowCors
+// on, ESPv2 still answers allowed preflights itself if a preset is also set
+// (espv2-cors §1.7), so the flags must go. With allowCors off, the proxy must
+// answer preflights: --cors_preset=basic with ESPv2's defaults for the other
+// flags (configgenerator.go / start_proxy.py), written out so the deployment
+// shows them.
+func modeNotes(backend bool, origin string) []string {
+	if backend {
+		return []string{
+			"allowCors is on: the backend now answers CORS preflights (ESP/ESPv2 route OPTIONS to it).",
+			"Remove these proxy flags if your deployment sets them (with --cors_preset also set, ESPv2 answers allowed preflights itself and the backend never sees them):",
+			"  " + strings.Join(proxyFlagNames, " "),
+		}
+	}
+	if origin == "" {
+		origin = cors.DefaultAllowOrigin
+	}
+	maxAge := fmt.Sprintf("%dh", int(cors.DefaultMaxAge.Hours()))
+	flags := []string{
+		"--cors_preset=basic",
+		"--cors_allow_origin=" + origin,
+		"--cors_allow_methods=" + cors.DefaultAllowMethods,
+		"--cors_allow_headers=" + cors.DefaultAllowHeadersESP2,
+		"--cors_expose_headers=" + cors.DefaultExposeHeaders,
+		"--cors_max_age=" + maxAge,
+	}
+	notes := []string{
+		"allowCors is off: the proxy must answer CORS preflights. Add these ESPv2 flags (values shown are ESPv2's defaults except the origin):",
+	}
+	for _, f := range flags {
+		notes = append(notes, "  "+cors.ShellQuote(f))
+	}
+	if origin == cors.DefaultAllowOrigin {
+		notes = append(notes, "Origin * allows every site; give the real one with --allow-origin https://app.example.com.")
+	}
+	return notes
+}
