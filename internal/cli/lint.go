@@ -96,7 +96,7 @@ Output formats: text (default), json, sarif, github, junit.
 	f.StringVar(&o.proxyArgs, "proxy-args", "", "ESP/ESPv2 flags as a shell command line, checked with the spec")
 	f.StringVar(&o.proxyFile, "proxy-args-file", "", "file with ESP/ESPv2 flags (one per line, or a Kubernetes manifest)")
 	f.StringVar(&o.cloudRunEnv, "cloudrun-env", "", "Cloud Run environment value, e.g. 'ESPv2_ARGS=^++^--cors_preset=basic++…'")
-	f.StringVar(&o.proxy, "proxy", "espv2", "proxy the flags are for: espv2 or esp")
+	f.StringVar(&o.proxy, "proxy", "", "proxy the flags are for: espv2 or esp (default: from the image in the flags, else the target)")
 	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes of rules that have one, rewriting the files in place")
 	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(format.Names()...))
@@ -179,7 +179,7 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 	if o.fixSpelling && !o.fix {
 		return usageError("--fix-spelling only works together with --fix")
 	}
-	if o.proxy != "espv2" && o.proxy != "esp" {
+	if o.proxy != "" && o.proxy != "espv2" && o.proxy != "esp" {
 		return usageError("--proxy must be espv2 or esp, not %q", o.proxy)
 	}
 	cfg, err := loadConfig(o.config)

@@ -1,18 +1,30 @@
 package cli
 
 import (
+	"fmt"
+
+	"github.com/corsgate/corsgate/cors"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/spf13/cobra"
 )
 
-// lintProxyFlags checks proxy flags given to lint; wired to the cors package
-// once its flag validation lands.
+// lintProxyFlags checks the proxy flags given to lint (--proxy-args,
+// --proxy-args-file, --cloudrun-env) and cross-checks them with the specs.
+// The error is for an unreadable input.
 func lintProxyFlags(o *lintOptions, docs []*spec.Document, cfg *lint.Config) ([]lint.Diagnostic, error) {
 	if o.proxyArgs == "" && o.proxyFile == "" && o.cloudRunEnv == "" {
 		return nil, nil
 	}
-	return nil, usageError("--proxy-args, --proxy-args-file and --cloudrun-env are not available in this build")
+	target := cfg.Target
+	if target == "" {
+		target = lint.TargetESPv2
+	}
+	ds, err := cors.LintFlags(cors.FlagSource{Args: o.proxyArgs, ArgsFile: o.proxyFile, CloudRunEnv: o.cloudRunEnv, Proxy: cors.Proxy(o.proxy)}, docs, target)
+	if err != nil {
+		return ds, fmt.Errorf("proxy flags: %w", err)
+	}
+	return ds, nil
 }
 
 // runFixes applies safe fixes; wired to package transform once it lands.
