@@ -16,7 +16,7 @@ type Format string
 
 // Output formats.
 const (
-	FormatArgs      Format = "args"       // one argument per line
+	FormatArgs      Format = "args"       // one argument per line, shell-quoted when needed
 	FormatShell     Format = "shell"      // one line, quoted for POSIX sh
 	FormatDocker    Format = "docker"     // a docker run line for the official image
 	FormatK8s       Format = "k8s"        // a YAML args: list
@@ -91,8 +91,11 @@ func Emit(p *Policy, format Format, opts EmitOptions) (string, error) {
 	var b strings.Builder
 	switch format {
 	case FormatArgs:
+		// One argument per line, quoted for POSIX sh only when needed, so a
+		// value with spaces ("GET, POST") stays one argument when the file
+		// is read back (ReadArgsFile) or pasted into a shell.
 		for _, a := range args {
-			b.WriteString(a)
+			b.WriteString(ShellQuote(a))
 			b.WriteByte('\n')
 		}
 	case FormatShell:
