@@ -175,7 +175,9 @@ func typesDefinitions(doc *spec.Document) *yaml.Node {
 
 // typesSchemaCtx reports whether the context is a schema (not a parameter or
 // response object reference).
-func typesSchemaCtx(c typesCtx) bool { return c == typesInDefinition || c == typesInBody || c == typesInResponse }
+func typesSchemaCtx(c typesCtx) bool {
+	return c == typesInDefinition || c == typesInBody || c == typesInResponse
+}
 
 // RefDefinitionsPrefix is T1.
 var RefDefinitionsPrefix = &lint.Rule{
