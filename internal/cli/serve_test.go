@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server's writes and the test's reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listeningRE = regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)\n`)
+
+// startServe runs corsgate serve in-process and returns its base URL, its
+// stderr, and a stop function that cancels it (as SIGTERM would) and returns
+// the exit code.
+func startServe(t *testing.T, args ...string) (string, *syncBuffer, func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() {
+		code <- Main(append([]string{"serve", "--listen", "127.0.0.1:0"}, args...),
+			Env{Stdout: io.Discard, Stderr: stderr, Context: ctx, Getenv: func(string) string { return "" }})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := listeningRE.FindStringSubmatch(stderr.String()); m != nil {
+			var once sync.Once
+			var rc int
+			stop := func() int {
+				once.Do(func() {
+					cancel()
+					select {
+					case rc = <-code:
+					case <-time.After(10 * time.Second):
+						t.Fatal("serve did not stop within 10 s of cancellation")
+					}
+				})
+				return rc
+			}
+			t.Cleanup(func() { stop() })
+			return m[1], stderr, stop
+		}
+		select {
+		case rc := <-code:
+			cancel()
+			t.Fatalf("serve exited with %d before listening; stderr:\n%s", rc, stderr)
+		case <-time.After(10 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("serve did not print its address; stderr:\n%s", stderr)
+		}
+	}
+}
+
+func call(t *testing.T, method, url string, kv ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		req.Header.Add(kv[i], kv[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	report := filepath.Join(t.TempDir(), "report.jsonl")
+	base, stderr, stop := startServe(t, "--cors_preset=basic", "--cors_allow_origin=http://localhost:3000", "--report", report)
+	const o = "http://localhost:3000"
+	if r := call(t, "OPTIONS", base+"/v1/shelves", "Origin", o, "Access-Control-Request-Method", "PUT"); r.StatusCode != 200 ||
+		r.Header.Get("Access-Control-Allow-Origin") != o {
+		t.Errorf("preflight: %d %v", r.StatusCode, r.Header)
+	}
+	if r := call(t, "GET", base+"/v1/shelves/1?page=2", "Origin", o, "Cookie", "a=b"); r.StatusCode != 200 {
+		t.Errorf("GET: %d", r.StatusCode)
+	}
+	if r := call(t, "GET", base+"/v1/shelves/1", "Origin", "http://evil.test"); r.StatusCode != 200 ||
+		r.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("GET from another origin: %d %v", r.StatusCode, r.Header)
+	}
+	if r := call(t, "GET", base+"/nowhere", "Origin", o); r.StatusCode != 404 {
+		t.Errorf("unknown path: %d", r.StatusCode)
+	}
+	call(t, "GET", base+"/v1/shelves")
+	call(t, "GET", base+"/v1/shelves/2", "Origin", o)
+	if rc := stop(); rc != 0 {
+		t.Errorf("exit code %d after cancellation, want 0", rc)
+	}
+	out := stderr.String()
+	for _, want := range []string{
+		"OPTIONS /v1/shelves origin=http://localhost:3000 200 allowed",
+		"GET /v1/shelves/1 origin=http://localhost:3000 200 blocked ACAC_NOT_TRUE",
+		"GET /v1/shelves/2 origin=http://localhost:3000 200 allowed MISSING_VARY_ORIGIN",
+		"GET /v1/shelves/1 origin=http://evil.test 200 blocked ACAO_MISSING",
+		"GET /nowhere origin=http://localhost:3000 404 blocked ACAO_MISSING",
+		"GET /v1/shelves origin=- 200 not a CORS request",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entries []map[string]any
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var e map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("report line is not JSON: %v\n%s", err, sc.Text())
+		}
+		entries = append(entries, e)
+	}
+	if len(entries) != 6 {
+		t.Fatalf("%d report lines, want 6:\n%s", len(entries), data)
+	}
+	for _, k := range []string{"time", "request", "response", "backend_reached", "verdict", "findings", "credentials", "route"} {
+		if _, ok := entries[0][k]; !ok {
+			t.Errorf("report line lacks %q: %v", k, entries[0])
+		}
+	}
+	if entries[0]["backend_reached"] != false || entries[0]["verdict"] != "allowed" || entries[0]["preflight"] != true {
+		t.Errorf("preflight entry: %v", entries[0])
+	}
+	get := entries[1]
+	if get["backend_reached"] != true || get["credentials"] != "include" {
+		t.Errorf("GET entry (Cookie means include): %v", get)
+	}
+	req := get["request"].(map[string]any)
+	if req["method"] != "GET" || req["path"] != "/v1/shelves/1" || req["query"] != "page=2" {
+		t.Errorf("request: %v", req)
+	}
+	if h := req["headers"].(map[string]any); h["Origin"] == nil {
+		t.Errorf("request headers lack Origin: %v", h)
+	}
+	resp := get["response"].(map[string]any)
+	if resp["status"] != float64(200) || resp["headers"].(map[string]any)["Access-Control-Allow-Origin"] == nil {
+		t.Errorf("response: %v", resp)
+	}
+	// A credentialed request without Allow-Credentials is blocked.
+	if get["verdict"] != "blocked" {
+		t.Errorf("credentialed GET without ACAC: verdict %v, want blocked", get["verdict"])
+	}
+	codes := map[string]bool{}
+	for _, f := range entries[2]["findings"].([]any) {
+		fm := f.(map[string]any)
+		codes[fm["code"].(string)] = true
+		if fm["severity"] == "" || fm["message"] == "" {
+			t.Errorf("finding without severity or message: %v", fm)
+		}
+	}
+	if !codes["ACAO_MISSING"] {
+		t.Errorf("disallowed origin: findings %v lack ACAO_MISSING", codes)
+	}
+	if f := entries[4]["findings"].([]any); len(f) != 0 || entries[4]["verdict"] != "not a CORS request" {
+		t.Errorf("non-CORS entry: %v", entries[4])
+	}
+}
+
+func TestServeESPAndMockCORS(t *testing.T) {
+	base, stderr, stop := startServe(t, "--proxy", "esp", "--mock-cors", "*", "--cors_preset=basic")
+	r := call(t, "GET", base+"/v1/shelves", "Origin", "http://localhost:3000")
+	if got := r.Header.Values("Access-Control-Allow-Origin"); len(got) != 2 {
+		t.Errorf("ESP adds Allow-Origin alongside the backend's: got %q", got)
+	}
+	r = call(t, "OPTIONS", base+"/v1/shelves", "Origin", "http://localhost:3000", "Access-Control-Request-Method", "PUT")
+	if r.StatusCode != 204 {
+		t.Errorf("ESP preflight status %d, want 204", r.StatusCode)
+	}
+	stop()
+	if !strings.Contains(stderr.String(), "ACAO_MULTIPLE") {
+		t.Errorf("duplicate Allow-Origin not reported:\n%s", stderr)
+	}
+}
+
+func TestServeFromEnv(t *testing.T) {
+	base, _, stop := startServe(t, "--from-env", "ESPv2_ARGS=^++^--cors_preset=basic++--cors_allow_origin=https://app.example.com", "-q")
+	r := call(t, "OPTIONS", base+"/echo", "Origin", "https://app.example.com", "Access-Control-Request-Method", "POST")
+	if r.StatusCode != 200 || r.Header.Get("Access-Control-Allow-Origin") != "https://app.example.com" {
+		t.Errorf("preflight with flags from ESPv2_ARGS: %d %v", r.StatusCode, r.Header)
+	}
+	r = call(t, "OPTIONS", base+"/echo", "Origin", "https://other.example.com", "Access-Control-Request-Method", "POST")
+	// The sample spec has allowCors on: a disallowed preflight reaches the mock (204).
+	if r.StatusCode != 204 {
+		t.Errorf("disallowed preflight with allowCors: %d, want the backend's 204", r.StatusCode)
+	}
+	stop()
+}
+
+func TestServeUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"bad proxy", []string{"--proxy", "nginx"}, ExitUsage, "--proxy must be espv2 or esp"},
+		{"preset ESPv2 refuses", []string{"--cors_preset=Basic"}, ExitUsage, `cors_preset must be either "basic" or "cors_with_regex"`},
+		{"regex ESPv2 refuses", []string{"--cors_preset=cors_with_regex", `--cors_allow_origin_regex=^https://app\d\.example\.com$`}, ExitUsage, `\d`},
+		{"mock-cors with backend", []string{"--backend", "http://127.0.0.1:1", "--mock-cors", "*"}, ExitUsage, "--mock-cors"},
+		{"bad mock-cors", []string{"--mock-cors", "a,b"}, ExitUsage, "--mock-cors"},
+		{"bad backend", []string{"--backend", "ftp://x"}, ExitUsage, "--backend"},
+		{"bad assume-credentials", []string{"--assume-credentials", "yes"}, ExitUsage, "--assume-credentials"},
+		{"missing spec", []string{"nosuch.yaml"}, ExitInput, "nosuch.yaml"},
+		{"bad listen", []string{"--listen", "256.0.0.1:http-nope"}, ExitInput, "--listen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := Main(append([]string{"serve"}, tt.args...), Env{Stdout: io.Discard, Stderr: &stderr,
+				Context: context.Background(), Getenv: func(string) string { return "" }})
+			if code != tt.code || !strings.Contains(stderr.String(), tt.msg) {
+				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tt.code, stderr.String(), tt.msg)
+			}
+		})
+	}
+}
