@@ -41,8 +41,8 @@ func BenchmarkParse(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if doc.Model == nil || len(doc.Model.Paths) != n {
-					b.Fatalf("model has %d paths, want %d (%v)", len(doc.Model.Paths), n, doc.ModelErr)
+				if doc.Model() == nil || len(doc.Model().Paths) != n {
+					b.Fatalf("model has %d paths, want %d (%v)", len(doc.Model().Paths), n, doc.ModelErr())
 				}
 			}
 		})

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi2"
@@ -129,14 +130,15 @@ type Document struct {
 	Format Format
 	// Root is the top-level mapping node.
 	Root *yaml.Node
-	// Model is the typed kin-openapi view, built from Root. It is nil when the
-	// tree does not fit the Swagger 2.0 shape (ModelErr then says why); rules
-	// that must work on broken documents use the node tree.
-	Model *openapi2.T
-	// ModelErr says why Model could not be built.
-	ModelErr error
 	// Aliases is the number of alias nodes in the tree.
 	Aliases int
+
+	opsOnce sync.Once
+	ops     []Operation
+
+	modelOnce sync.Once
+	model     *openapi2.T
+	modelErr  error
 
 	bom       int   // 3 when Src starts with a UTF-8 BOM
 	lineStart []int // byte offset of the start of each line (index 0 = line 1)
@@ -198,8 +200,24 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 		return nil, err
 	}
 	d.index = newIndex(root)
-	d.Model, d.ModelErr = buildModel(root, d.Aliases)
 	return d, nil
+}
+
+// Model returns the typed kin-openapi view of the document, built from the
+// node tree (never by parsing the bytes again) the first time it is asked
+// for: decoding into openapi2.T costs about as much as the YAML parse itself,
+// and lint's rules work on the node tree, so a lint run does not pay for it.
+// It is nil when the tree does not fit the Swagger 2.0 shape; ModelErr then
+// says why. Safe for concurrent use.
+func (d *Document) Model() *openapi2.T {
+	d.modelOnce.Do(func() { d.model, d.modelErr = buildModel(d.Root, d.Aliases) })
+	return d.model
+}
+
+// ModelErr says why Model is nil.
+func (d *Document) ModelErr() error {
+	d.Model()
+	return d.modelErr
 }
 
 // checkVersion reports OpenAPI 3 documents and documents without a swagger key.

@@ -160,10 +160,10 @@ securityDefinitions:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ModelErr != nil {
-		t.Fatal(d.ModelErr)
+	if d.ModelErr() != nil {
+		t.Fatal(d.ModelErr())
 	}
-	m := d.Model
+	m := d.Model()
 	if m.Host != "echo.endpoints.p.cloud.goog" || m.Info.Title != "Echo" {
 		t.Errorf("host/title = %q/%q", m.Host, m.Info.Title)
 	}
@@ -190,8 +190,8 @@ func TestModelMismatchKeepsTree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Model != nil || d.ModelErr == nil {
-		t.Errorf("Model = %v, ModelErr = %v; want nil model and an error", d.Model, d.ModelErr)
+	if d.Model() != nil || d.ModelErr() == nil {
+		t.Errorf("Model = %v, ModelErr = %v; want nil model and an error", d.Model(), d.ModelErr())
 	}
 	if d.Node("/paths/1").Value != "b" {
 		t.Error("tree not usable")
@@ -215,8 +215,8 @@ func TestCorpusLoads(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		if d.ModelErr != nil {
-			t.Errorf("%s: model: %v", f, d.ModelErr)
+		if d.ModelErr() != nil {
+			t.Errorf("%s: model: %v", f, d.ModelErr())
 		}
 		n++
 	}

@@ -304,8 +304,14 @@ type Operation struct {
 	Item    *yaml.Node // the path item mapping
 }
 
-// Operations returns every operation in source order.
+// Operations returns every operation in source order. The slice is computed
+// once and shared: callers must not modify it.
 func (d *Document) Operations() []Operation {
+	d.opsOnce.Do(func() { d.ops = d.operations() })
+	return d.ops
+}
+
+func (d *Document) operations() []Operation {
 	paths := Get(d.Root, "paths")
 	var ops []Operation
 	Pairs(paths, func(pk, item *yaml.Node) {
