@@ -92,10 +92,12 @@ func init() {
 
 // walkExtensionKeys calls fn for every x-google-* key in places where keys
 // are spec fields (not user names such as property names, definition names
-// or example values).
+// or example values). The pointer is built only for reported keys.
 func walkExtensionKeys(doc *spec.Document, fn func(k *yaml.Node, ptr string)) {
-	var walk func(n *yaml.Node, ptr string, depth int)
-	walk = func(n *yaml.Node, ptr string, depth int) {
+	var path []string
+	report := func(k *yaml.Node) { fn(k, spec.Pointer(append(path, k.Value)...)) }
+	var walk func(n *yaml.Node, depth int)
+	walk = func(n *yaml.Node, depth int) {
 		n = spec.Deref(n)
 		if n == nil || depth > 64 {
 			return
@@ -104,12 +106,10 @@ func walkExtensionKeys(doc *spec.Document, fn func(k *yaml.Node, ptr string)) {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
-				kp := spec.Append(ptr, k.Value)
-				if strings.HasPrefix(k.Value, "x-google-") {
-					fn(k, kp)
-					continue
-				}
 				if strings.HasPrefix(k.Value, "x-") {
+					if strings.HasPrefix(k.Value, "x-google-") {
+						report(k)
+					}
 					continue // another vendor's extension: its content is theirs
 				}
 				switch k.Value {
@@ -119,27 +119,41 @@ func walkExtensionKeys(doc *spec.Document, fn func(k *yaml.Node, ptr string)) {
 					// Keys below are names chosen by the user; walk their values only.
 					vv := spec.Deref(v)
 					if vv != nil && vv.Kind == yaml.MappingNode {
+						path = append(path, k.Value)
+						userNames := k.Value == "properties" || k.Value == "definitions" || k.Value == "headers"
 						for j := 0; j+1 < len(vv.Content); j += 2 {
 							nk := vv.Content[j]
-							np := spec.Append(kp, nk.Value)
-							if strings.HasPrefix(nk.Value, "x-google-") && k.Value != "properties" && k.Value != "definitions" && k.Value != "headers" {
-								fn(nk, np)
+							if !userNames && strings.HasPrefix(nk.Value, "x-google-") {
+								report(nk)
 								continue
 							}
-							walk(vv.Content[j+1], np, depth+2)
+							path = append(path, nk.Value)
+							walk(vv.Content[j+1], depth+2)
+							path = path[:len(path)-1]
 						}
+						path = path[:len(path)-1]
 						continue
 					}
 				}
-				walk(v, kp, depth+1)
+				if v.Kind == yaml.ScalarNode {
+					continue
+				}
+				path = append(path, k.Value)
+				walk(v, depth+1)
+				path = path[:len(path)-1]
 			}
 		case yaml.SequenceNode:
 			for i, c := range n.Content {
-				walk(c, spec.Append(ptr, itoa(i)), depth+1)
+				if c.Kind == yaml.ScalarNode {
+					continue
+				}
+				path = append(path, itoa(i))
+				walk(c, depth+1)
+				path = path[:len(path)-1]
 			}
 		}
 	}
-	walk(doc.Root, "", 0)
+	walk(doc.Root, 0)
 }
 
 func itoa(i int) string {
