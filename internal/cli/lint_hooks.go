@@ -27,7 +27,8 @@ func lintProxyFlags(o *lintOptions, docs []*spec.Document, cfg *lint.Config) ([]
 	return ds, nil
 }
 
-// runFixes applies safe fixes; wired to package transform once it lands.
+// runFixes is lint --fix: it applies the safe fixes (named transforms) and
+// returns what remains to report.
 func runFixes(cmd *cobra.Command, docs []*spec.Document, ds []lint.Diagnostic, spelling bool) ([]lint.Diagnostic, error) {
-	return ds, usageError("--fix is not available in this build")
+	return applyFixes(cmd, docs, ds, spelling)
 }
