@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
 
+	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
@@ -70,6 +72,7 @@ func BenchmarkRunEngine(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/paths=%d", tc.name, n), func(b *testing.B) {
 				runtime.GC() // keep the load's garbage out of the timed loop
 				b.ReportAllocs()
+				cpu0 := cputime.Now()
 				for b.Loop() {
 					ds, err := lint.Run([]*spec.Document{doc}, tc.rules, nil, nil)
 					if err != nil {
@@ -79,6 +82,7 @@ func BenchmarkRunEngine(b *testing.B) {
 						b.Fatalf("%d diagnostics, want %d", len(ds), tc.want)
 					}
 				}
+				reportCPU(b, cpu0, n)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/path")
 			})
 		}
@@ -97,11 +101,28 @@ func BenchmarkFinalize(b *testing.B) {
 	cfg := &lint.Config{Rules: map[string]lint.Severity{"rule-3": lint.Error, "rule-4": lint.SeverityNone}}
 	buf := make([]lint.Diagnostic, len(ds))
 	b.ReportAllocs()
+	cpu0 := cputime.Now()
 	for b.Loop() {
 		copy(buf, ds)
 		out := lint.Finalize(buf, []*spec.Document{doc}, cfg)
 		if len(out) == 0 || len(out) >= len(ds) {
 			b.Fatalf("%d diagnostics after Finalize", len(out))
 		}
+	}
+	reportCPU(b, cpu0, 0)
+}
+
+// reportCPU adds the process CPU time per iteration (all threads, GC
+// included): on a shared machine it is steadier than wall time.
+// With paths > 0 it also reports CPU time per path, which should stay flat
+// as specs grow.
+func reportCPU(b *testing.B, start time.Duration, paths int) {
+	d := cputime.Now() - start
+	if d <= 0 {
+		return
+	}
+	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if paths > 0 {
+		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(paths), "cpu-ns/path")
 	}
 }

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"go.yaml.in/yaml/v3"
@@ -36,6 +38,7 @@ func BenchmarkParse(b *testing.B) {
 			data := benchSpec(b, n)
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				doc, err := spec.Parse("bench.yaml", data, spec.Options{})
 				if err != nil {
@@ -45,6 +48,7 @@ func BenchmarkParse(b *testing.B) {
 					b.Fatalf("model has %d paths, want %d (%v)", len(doc.Model().Paths), n, doc.ModelErr())
 				}
 			}
+			reportCPU(b, cpu0, n)
 		})
 	}
 }
@@ -57,12 +61,14 @@ func BenchmarkYAMLNodeParse(b *testing.B) {
 			data := benchSpec(b, n)
 			b.SetBytes(int64(len(data)))
 			b.ReportAllocs()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				var root yaml.Node
 				if err := yaml.Unmarshal(data, &root); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu0, n)
 		})
 	}
 }
@@ -80,11 +86,28 @@ func BenchmarkPos(b *testing.B) {
 		ptrs[i] = spec.Append(op.Ptr, "responses", "default", "schema", "$ref")
 	}
 	b.ReportAllocs()
+	cpu0 := cputime.Now()
 	for b.Loop() {
 		for _, p := range ptrs {
 			if pos := doc.Pos(p); pos.Line == 0 {
 				b.Fatalf("no position for %s", p)
 			}
 		}
+	}
+	reportCPU(b, cpu0, 0)
+}
+
+// reportCPU adds the process CPU time per iteration (all threads, GC
+// included): on a shared machine it is steadier than wall time.
+// With paths > 0 it also reports CPU time per path, which should stay flat
+// as specs grow.
+func reportCPU(b *testing.B, start time.Duration, paths int) {
+	d := cputime.Now() - start
+	if d <= 0 {
+		return
+	}
+	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if paths > 0 {
+		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(paths), "cpu-ns/path")
 	}
 }

@@ -375,12 +375,12 @@ func (g *gen) op(s opSpec) *obj {
 	o.set("responses", resp)
 
 	// Security: most operations use the root API key (and so may carry
-	// quota); some require a Google ID token or Firebase instead.
+	// quota); some require a Google ID token, some Firebase AND an API key.
 	switch r := g.rng.IntN(10); {
 	case r < 2:
 		o.note("Signed-in users only.", "security", arr{newObj().set("google_id_token", arr{})})
 	case r < 3:
-		o.set("security", arr{newObj().set("firebase", arr{}), newObj().set("api_key", arr{})})
+		o.note("Firebase users, and the calling project's API key.", "security", arr{newObj().set("firebase", arr{}).set("api_key", arr{})})
 	default:
 		metric := "read-requests"
 		if s.kind == "create" || s.kind == "update" || s.kind == "delete" || s.kind == "action" {

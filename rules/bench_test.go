@@ -1,0 +1,122 @@
+package rules_test
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/corsgate/corsgate/bench/gen/cputime"
+	"github.com/corsgate/corsgate/bench/gen/specgen"
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
+)
+
+func benchDoc(b *testing.B, paths int) *spec.Document {
+	b.Helper()
+	data, err := specgen.Bytes(specgen.Options{Paths: paths, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := spec.Parse("bench.yaml", data, spec.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return doc
+}
+
+// BenchmarkLint runs the whole catalogue (rules.All) on a generated
+// Endpoints spec that is already loaded: the cost lint adds on top of
+// spec.Parse. ns/path should stay flat as paths grow.
+func BenchmarkLint(b *testing.B) {
+	all := rules.All()
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("paths=%d", n), func(b *testing.B) {
+			docs := []*spec.Document{benchDoc(b, n)}
+			runtime.GC() // keep the load's garbage out of the timed loop
+			b.ReportAllocs()
+			var diags int
+			cpu0 := cputime.Now()
+			for b.Loop() {
+				ds, err := lint.Run(docs, all, nil, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				diags = len(ds)
+			}
+			reportCPU(b, cpu0, n)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/path")
+			b.ReportMetric(float64(diags), "diags")
+			b.ReportMetric(float64(len(all)), "rules")
+		})
+	}
+}
+
+// BenchmarkLoadAndLint is what `corsgate lint` does per file: parse, then
+// every rule.
+func BenchmarkLoadAndLint(b *testing.B) {
+	all := rules.All()
+	for _, n := range []int{1000, 5000} {
+		b.Run(fmt.Sprintf("paths=%d", n), func(b *testing.B) {
+			data, err := specgen.Bytes(specgen.Options{Paths: n, Seed: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			cpu0 := cputime.Now()
+			for b.Loop() {
+				doc, err := spec.Parse("bench.yaml", data, spec.Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := lint.Run([]*spec.Document{doc}, all, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu0, n)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/path")
+		})
+	}
+}
+
+// BenchmarkRule runs each rule alone at N = 1000, to find the expensive ones:
+//
+//	go test -run '^$' -bench 'Rule/' ./rules/
+func BenchmarkRule(b *testing.B) {
+	doc := benchDoc(b, 1000)
+	docs := []*spec.Document{doc}
+	runtime.GC()
+	for _, r := range rules.All() {
+		if r.Check == nil && r.CheckSet == nil {
+			continue
+		}
+		b.Run(r.ID, func(b *testing.B) {
+			one := []*lint.Rule{r}
+			b.ReportAllocs()
+			cpu0 := cputime.Now()
+			for b.Loop() {
+				if _, err := lint.Run(docs, one, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu0, 1000)
+		})
+	}
+}
+
+// reportCPU adds the process CPU time per iteration (all threads, GC
+// included): on a shared machine it is steadier than wall time.
+// With paths > 0 it also reports CPU time per path, which should stay flat
+// as specs grow.
+func reportCPU(b *testing.B, start time.Duration, paths int) {
+	d := cputime.Now() - start
+	if d <= 0 {
+		return
+	}
+	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
+	if paths > 0 {
+		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(paths), "cpu-ns/path")
+	}
+}
