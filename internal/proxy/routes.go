@@ -122,8 +122,13 @@ type lookup struct {
 
 func (t *Table) lookup(method, path string) lookup {
 	var l lookup
+	if path == "" || path[0] != '/' {
+		return l
+	}
+	var buf [maxSegs]string
+	parts := splitPath(buf[:0], path)
 	for _, pr := range t.Paths {
-		if !pr.tmpl.Match(path) {
+		if !pr.tmpl.matchParts(path, parts) {
 			continue
 		}
 		if l.template == nil {

@@ -125,6 +125,9 @@ func ParseTemplate(s string) (*Template, error) {
 func (t *Template) addSeg(p, src string) error {
 	switch p {
 	case "*":
+		if t.multi >= 0 {
+			return fmt.Errorf("invalid uri template %s: only literal segments may follow **", src)
+		}
 		t.segs = append(t.segs, seg{kind: segOne})
 	case "**":
 		if t.multi >= 0 {
@@ -179,16 +182,26 @@ func (t *Template) Match(path string) bool {
 		path = path[:len(path)-len(t.verb)-1]
 	}
 	var buf [maxSegs]string
-	parts := buf[:0]
+	return t.matchSegs(splitPath(buf[:0], path))
+}
+
+// splitPath appends the segments of path (which starts with "/") to dst.
+func splitPath(dst []string, path string) []string {
 	rest := path[1:]
 	for {
 		i := strings.IndexByte(rest, '/')
 		if i < 0 {
-			parts = append(parts, rest)
-			break
+			return append(dst, rest)
 		}
-		parts = append(parts, rest[:i])
+		dst = append(dst, rest[:i])
 		rest = rest[i+1:]
+	}
+}
+
+// matchParts is Match for a path already split by splitPath.
+func (t *Template) matchParts(path string, parts []string) bool {
+	if t.root || t.verb != "" {
+		return t.Match(path)
 	}
 	return t.matchSegs(parts)
 }
