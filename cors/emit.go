@@ -283,6 +283,9 @@ func CloudRunEnvValue(proxy Proxy, args []string) string {
 // exactly args (it occurs in no argument and forms no occurrence across a
 // boundary).
 func pickDelim(args []string, candidates []string) string {
+	if len(args) == 0 {
+		return candidates[0]
+	}
 	ok := func(c string) bool {
 		got := strings.Split(strings.Join(args, c), c)
 		if len(got) != len(args) {
@@ -302,11 +305,12 @@ func pickDelim(args []string, candidates []string) string {
 	}
 	// Every candidate is taken: build one from a rune that occurs nowhere.
 	all := strings.Join(args, "")
-	for r := rune(0x2400); ; r++ {
+	for r := rune(0x2400); r < 0x10000; r++ {
 		if c := string(r) + string(r); !strings.ContainsRune(all, r) && ok(c) {
 			return c
 		}
 	}
+	return "\x00\x00" // unreachable for real flags: they cannot hold every rune
 }
 
 // jsonOutput is the --format json document.
