@@ -41,6 +41,17 @@ func Replace(path string, old, data []byte) (err error) {
 	if !st.Mode().IsRegular() {
 		return fmt.Errorf("write %s: not a regular file", path)
 	}
+	// A file nobody may write is read-only on purpose; a file this user may
+	// not write is not ours to replace (renaming over it would succeed
+	// whenever the directory is writable).
+	if st.Mode().Perm()&0o222 == 0 {
+		return fmt.Errorf("write %s: %w: the file is read-only", path, fs.ErrPermission)
+	}
+	if wf, err := os.OpenFile(target, os.O_WRONLY, 0); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	} else {
+		wf.Close()
+	}
 	cur, err := os.ReadFile(target)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

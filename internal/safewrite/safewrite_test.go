@@ -107,6 +107,11 @@ func TestReplaceErrorsLeaveOriginal(t *testing.T) {
 			t.Cleanup(func() { createTemp = os.CreateTemp; os.Rename(p+".moved", p) })
 			return p, []byte("old")
 		}, ErrChanged},
+		{"read-only file", func(t *testing.T, dir, p string) (string, []byte) {
+			os.Chmod(p, 0o444)
+			t.Cleanup(func() { os.Chmod(p, 0o644) })
+			return p, []byte("old")
+		}, fs.ErrPermission},
 		{"rename fails", func(t *testing.T, dir, p string) (string, []byte) {
 			rename = func(string, string) error { return fs.ErrPermission }
 			t.Cleanup(func() { rename = os.Rename })
