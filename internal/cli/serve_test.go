@@ -102,33 +102,33 @@ func TestServeEndToEnd(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.jsonl")
 	base, stderr, stop := startServe(t, "--cors_preset=basic", "--cors_allow_origin=http://localhost:3000", "--report", report)
 	const o = "http://localhost:3000"
-	if r := call(t, "OPTIONS", base+"/v1/shelves", "Origin", o, "Access-Control-Request-Method", "PUT"); r.StatusCode != 200 ||
+	if r := call(t, "OPTIONS", base+"/shelves/3", "Origin", o, "Access-Control-Request-Method", "PUT"); r.StatusCode != 200 ||
 		r.Header.Get("Access-Control-Allow-Origin") != o {
 		t.Errorf("preflight: %d %v", r.StatusCode, r.Header)
 	}
-	if r := call(t, "GET", base+"/v1/shelves/1?page=2", "Origin", o, "Cookie", "a=b"); r.StatusCode != 200 {
+	if r := call(t, "GET", base+"/shelves/1?page=2", "Origin", o, "Cookie", "a=b"); r.StatusCode != 200 {
 		t.Errorf("GET: %d", r.StatusCode)
 	}
-	if r := call(t, "GET", base+"/v1/shelves/1", "Origin", "http://evil.test"); r.StatusCode != 200 ||
+	if r := call(t, "GET", base+"/shelves/1", "Origin", "http://evil.test"); r.StatusCode != 200 ||
 		r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("GET from another origin: %d %v", r.StatusCode, r.Header)
 	}
 	if r := call(t, "GET", base+"/nowhere", "Origin", o); r.StatusCode != 404 {
 		t.Errorf("unknown path: %d", r.StatusCode)
 	}
-	call(t, "GET", base+"/v1/shelves")
-	call(t, "GET", base+"/v1/shelves/2", "Origin", o)
+	call(t, "GET", base+"/shelves/3")
+	call(t, "GET", base+"/shelves/2", "Origin", o)
 	if rc := stop(); rc != 0 {
 		t.Errorf("exit code %d after cancellation, want 0", rc)
 	}
 	out := stderr.String()
 	for _, want := range []string{
-		"OPTIONS /v1/shelves origin=http://localhost:3000 200 allowed",
-		"GET /v1/shelves/1 origin=http://localhost:3000 200 blocked ACAC_NOT_TRUE",
-		"GET /v1/shelves/2 origin=http://localhost:3000 200 allowed MISSING_VARY_ORIGIN",
-		"GET /v1/shelves/1 origin=http://evil.test 200 blocked ACAO_MISSING",
+		"OPTIONS /shelves/3 origin=http://localhost:3000 200 allowed",
+		"GET /shelves/1 origin=http://localhost:3000 200 blocked ACAC_NOT_TRUE",
+		"GET /shelves/2 origin=http://localhost:3000 200 allowed MISSING_VARY_ORIGIN",
+		"GET /shelves/1 origin=http://evil.test 200 blocked ACAO_MISSING",
 		"GET /nowhere origin=http://localhost:3000 404 blocked ACAO_MISSING",
-		"GET /v1/shelves origin=- 200 not a CORS request",
+		"GET /shelves/3 origin=- 200 not a CORS request",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, out)
@@ -165,7 +165,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("GET entry (Cookie means include): %v", get)
 	}
 	req := get["request"].(map[string]any)
-	if req["method"] != "GET" || req["path"] != "/v1/shelves/1" || req["query"] != "page=2" {
+	if req["method"] != "GET" || req["path"] != "/shelves/1" || req["query"] != "page=2" {
 		t.Errorf("request: %v", req)
 	}
 	if h := req["headers"].(map[string]any); h["Origin"] == nil {
@@ -197,11 +197,11 @@ func TestServeEndToEnd(t *testing.T) {
 
 func TestServeESPAndMockCORS(t *testing.T) {
 	base, stderr, stop := startServe(t, "--proxy", "esp", "--mock-cors", "*", "--cors_preset=basic")
-	r := call(t, "GET", base+"/v1/shelves", "Origin", "http://localhost:3000")
+	r := call(t, "GET", base+"/shelves/3", "Origin", "http://localhost:3000")
 	if got := r.Header.Values("Access-Control-Allow-Origin"); len(got) != 2 {
 		t.Errorf("ESP adds Allow-Origin alongside the backend's: got %q", got)
 	}
-	r = call(t, "OPTIONS", base+"/v1/shelves", "Origin", "http://localhost:3000", "Access-Control-Request-Method", "PUT")
+	r = call(t, "OPTIONS", base+"/shelves/3", "Origin", "http://localhost:3000", "Access-Control-Request-Method", "PUT")
 	if r.StatusCode != 204 {
 		t.Errorf("ESP preflight status %d, want 204", r.StatusCode)
 	}

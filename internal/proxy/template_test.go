@@ -1,6 +1,8 @@
 package proxy
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -94,4 +96,20 @@ func FuzzTemplate(f *testing.F) {
 			t.Errorf("literal template %q does not match itself", tmpl)
 		}
 	})
+}
+
+// TestSampleSpecInSync keeps the embedded sample identical to the shipped
+// testdata/specs/sample.yaml (go:embed cannot reach outside the package).
+func TestSampleSpecInSync(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("..", "..", "testdata", "specs", "sample.yaml"))
+	if err != nil {
+		t.Skipf("shipped sample not found: %v", err)
+	}
+	if string(want) != string(SampleSpec) {
+		t.Errorf("internal/proxy/sample.yaml differs from testdata/specs/sample.yaml; copy it again")
+	}
+	tb := loadTable(t, string(SampleSpec))
+	if !tb.AllowCors || len(tb.Paths) == 0 {
+		t.Errorf("sample: allowCors %v, %d paths", tb.AllowCors, len(tb.Paths))
+	}
 }
