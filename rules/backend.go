@@ -52,8 +52,15 @@ type beSite struct {
 	op   *spec.Operation
 }
 
-// beSites returns the top-level and operation-level x-google-backend values.
+var beSitesCache secDocCache[[]beSite]
+
+// beSites returns the top-level and operation-level x-google-backend values,
+// computed once per document.
 func beSites(doc *spec.Document, ops []spec.Operation) []beSite {
+	return beSitesCache.get(doc, func() []beSite { return beFindSites(doc, ops) })
+}
+
+func beFindSites(doc *spec.Document, ops []spec.Operation) []beSite {
 	var out []beSite
 	if k, v := spec.MapGet(doc.Root, backendKey); k != nil {
 		out = append(out, beSite{node: spec.Deref(v), key: k, ptr: spec.Pointer(backendKey)})
@@ -100,7 +107,7 @@ be a string and disable_auth a boolean.`,
 	Good:   "x-google-backend:\n  address: https://backend.example.com\n  jwt_audience: https://backend.example.com\n",
 	Source: "google.api.BackendRule proto; Cloud Endpoints docs, OpenAPI extensions (x-google-backend)",
 	Check: func(p *lint.Pass) {
-		for _, s := range beSites(p.Doc, p.Doc.Operations()) {
+		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
 			if !spec.IsMap(s.node) {
 				p.Report(s.ptr, "%s must be an object such as {address: https://backend.example.com}, not %s", beWhere(s), spec.TypeName(s.node))
 				continue
@@ -197,7 +204,7 @@ substitution).`,
 	Good:   "x-google-backend:\n  address: https://backend-abc123-uc.a.run.app\n",
 	Source: "esp-v2 src/go/util/url_util.go (ParseURI), src/go/configinfo/service_info.go; Cloud Endpoints troubleshooting (https:// or grpcs://)",
 	Check: func(p *lint.Pass) {
-		for _, s := range beSites(p.Doc, p.Doc.Operations()) {
+		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
 			_, v, ptr := beGet(s, "address")
 			if v == nil {
 				continue
@@ -254,7 +261,7 @@ has, because that operation then goes to the local backend instead of the top-le
 	Good:   "x-google-backend:\n  address: https://backend.example.com\npaths:\n  /slow:\n    get:\n      x-google-backend:\n        address: https://backend.example.com\n        deadline: 60\n",
 	Source: "esp-v2 src/go/configinfo/service_info.go (empty address = local backend); API Gateway docs (x-google-backend required); esp-v2 examples/testdata/sidecar_backend",
 	Check: func(p *lint.Pass) {
-		ops := p.Doc.Operations()
+		ops := secOperations(p.Doc)
 		rootSite := beSite{}
 		rootK, rootV := spec.MapGet(p.Doc.Root, backendKey)
 		if rootK != nil {
@@ -323,7 +330,7 @@ source. ESPv2 and API Gateway always honour x-google-backend.`,
 		if p.Target != lint.TargetESP {
 			return
 		}
-		sites := beSites(p.Doc, p.Doc.Operations())
+		sites := beSites(p.Doc, secOperations(p.Doc))
 		if len(sites) == 0 {
 			return
 		}
@@ -344,7 +351,7 @@ and an operation-level one to CONSTANT_ADDRESS (the latter recalled from the doc
 	Good:   "x-google-backend:\n  address: https://backend.example.com\n  path_translation: APPEND_PATH_TO_ADDRESS\n",
 	Source: "google.api.BackendRule.PathTranslation proto; esp-v2 examples/dynamic_routing",
 	Check: func(p *lint.Pass) {
-		for _, s := range beSites(p.Doc, p.Doc.Operations()) {
+		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
 			k, v, ptr := beGet(s, "path_translation")
 			if k == nil {
 				continue
@@ -376,7 +383,7 @@ var BackendProtocol = &lint.Rule{
 	Good:     "x-google-backend:\n  address: https://backend.example.com\n  protocol: h2\n",
 	Source:   "esp-v2 src/go/util/url_util.go (ParseBackendProtocol)",
 	Check: func(p *lint.Pass) {
-		for _, s := range beSites(p.Doc, p.Doc.Operations()) {
+		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
 			k, v, ptr := beGet(s, "protocol")
 			if k == nil {
 				continue
@@ -408,7 +415,7 @@ warning. Anything that is not a number fails the deploy: error.`,
 	Good:   "x-google-backend:\n  address: https://backend.example.com\n  deadline: 30.0\n",
 	Source: "esp-v2 src/go/configinfo/service_info.go, src/go/util/util.go (DefaultResponseDeadline); esp-v2 examples/testdata/sidecar_backend",
 	Check: func(p *lint.Pass) {
-		for _, s := range beSites(p.Doc, p.Doc.Operations()) {
+		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
 			k, v, ptr := beGet(s, "deadline")
 			if k == nil {
 				continue
@@ -451,7 +458,7 @@ forward the caller's Authorization header untouched.`,
 	Good:   "x-google-backend:\n  address: https://backend.example.com\n  disable_auth: true\n",
 	Source: "google.api.BackendRule proto (oneof authentication)",
 	Check: func(p *lint.Pass) {
-		for _, s := range beSites(p.Doc, p.Doc.Operations()) {
+		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
 			ak, _, _ := beGet(s, "jwt_audience")
 			dk, _, dptr := beGet(s, "disable_auth")
 			if ak == nil || dk == nil {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -102,6 +103,30 @@ func corsPreflightCanPass(list *yaml.Node, defs secDefs) bool {
 	return false
 }
 
+// corsListHeaders returns the distinct (lower-cased) credential headers a
+// security list needs when no alternative can pass a preflight; spelled
+// records how each header was first written.
+func corsListHeaders(list *yaml.Node, defs secDefs, spelled map[string]string) []string {
+	if corsPreflightCanPass(list, defs) {
+		return nil // some alternative needs no header credential
+	}
+	var out []string
+	for _, req := range list.Content {
+		spec.Pairs(req, func(k, _ *yaml.Node) {
+			for _, h := range corsCredential(defs, k.Value).headers {
+				lh := strings.ToLower(h)
+				if !slices.Contains(out, lh) {
+					out = append(out, lh)
+					if _, ok := spelled[lh]; !ok {
+						spelled[lh] = h
+					}
+				}
+			}
+		})
+	}
+	return out
+}
+
 // CORSOptionsOperationSecurity warns about spec OPTIONS operations that
 // shadow the generated preflight route and demand credentials.
 var CORSOptionsOperationSecurity = &lint.Rule{
@@ -124,7 +149,7 @@ route. See espv2-cors §1.6.`,
 			return
 		}
 		var defs secDefs
-		ops := p.Doc.Operations()
+		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			if op.Method != "options" || !spec.IsMap(op.Node) {
@@ -177,30 +202,26 @@ naming the headers; if the proxy should answer preflights instead, use --cors_pr
 		}
 		count := map[string]int{} // header (lower case) → operations needing it
 		spelled := map[string]string{}
-		ops := p.Doc.Operations()
+		// Most operations share a few security lists (often the top-level
+		// one): compute each list's headers once.
+		memo := map[*yaml.Node][]string{}
+		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			if op.Method == "options" {
 				continue
 			}
 			list, _ := secEffective(p.Doc, op)
-			if corsPreflightCanPass(list, defs) {
-				continue // some alternative needs no header credential
+			if list == nil {
+				continue
 			}
-			seen := map[string]bool{}
-			for _, req := range list.Content {
-				spec.Pairs(req, func(k, _ *yaml.Node) {
-					for _, h := range corsCredential(defs, k.Value).headers {
-						lh := strings.ToLower(h)
-						if !seen[lh] {
-							seen[lh] = true
-							count[lh]++
-							if _, ok := spelled[lh]; !ok {
-								spelled[lh] = h
-							}
-						}
-					}
-				})
+			hs, done := memo[list]
+			if !done {
+				hs = corsListHeaders(list, defs, spelled)
+				memo[list] = hs
+			}
+			for _, lh := range hs {
+				count[lh]++
 			}
 		}
 		if len(count) == 0 {
@@ -240,7 +261,7 @@ problem; migrate to ESPv2, or let ESP answer preflights with --cors_preset.`,
 		if p.Target != lint.TargetESP || !EndpointsAllowCorsOn(p.Doc) {
 			return
 		}
-		if len(beSites(p.Doc, p.Doc.Operations())) == 0 {
+		if len(beSites(p.Doc, secOperations(p.Doc))) == 0 {
 			return
 		}
 		p.ReportKey(corsAllowCorsPtr(p.Doc), "allowCors together with x-google-backend on ESP (v1): users reported preflights failing with 500 (\"invalid URL prefix\") or empty 204 responses (cloudendpoints/esp #737, #755); use ESPv2, or let ESP answer preflights with --cors_preset")

@@ -39,7 +39,7 @@ x-google-backend: {address: URL, deadline: SECONDS} instead.`,
 			}
 		}
 		check(p.Doc.Root, "")
-		for _, op := range p.Doc.Operations() {
+		for _, op := range secOperations(p.Doc) {
 			check(op.Node, op.Ptr)
 		}
 	},

@@ -298,7 +298,7 @@ key fails the deploy. It is read on operations only; at the top level or on a pa
 				p.ReportKeySeverity(lint.Warning, spec.Pointer("paths", pk.Value, quotaKey), "x-google-quota on the path item %q is ignored; it is read on operations only. Move it into the operations", pk.Value)
 			}
 		})
-		for _, op := range p.Doc.Operations() {
+		for _, op := range secOperations(p.Doc) {
 			k, q := spec.MapGet(op.Node, quotaKey)
 			if k == nil {
 				continue
@@ -362,7 +362,7 @@ var QuotaUndefinedMetric = &lint.Rule{
 			}
 			return " (defined: " + strings.Join(names, ", ") + ")"
 		}
-		for _, op := range p.Doc.Operations() {
+		for _, op := range secOperations(p.Doc) {
 			q := spec.Get(op.Node, quotaKey)
 			if q == nil {
 				continue
@@ -416,7 +416,7 @@ key are not charged and the limit does not hold for them.`,
 	Source: "Cloud Endpoints docs, Configuring quotas (quota is per consumer project, identified by API key); api-compiler AuthBuilder.isApiKeyRequired",
 	Check: func(p *lint.Pass) {
 		var defs secDefs
-		ops := p.Doc.Operations()
+		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			k, _ := spec.MapGet(op.Node, quotaKey)

@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"weak"
 
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
@@ -48,9 +51,16 @@ func (d secDefs) isOAuth2(name string) bool { return strings.EqualFold(d.typ(nam
 
 // secList is one security list (root or operation) as written.
 type secList struct {
-	node *yaml.Node // the sequence
-	ptr  string
+	node *yaml.Node      // the sequence
 	op   *spec.Operation // nil for the root list
+}
+
+// path returns the list's JSON pointer (built only when reporting).
+func (l secList) path() string {
+	if l.op == nil {
+		return "/security"
+	}
+	return spec.Append(l.op.Ptr, "security")
 }
 
 // secLists returns the root security list and every operation's own list
@@ -58,11 +68,11 @@ type secList struct {
 func secLists(doc *spec.Document, ops []spec.Operation) []secList {
 	var out []secList
 	if v := spec.Deref(spec.Get(doc.Root, "security")); spec.IsSeq(v) {
-		out = append(out, secList{node: v, ptr: "/security"})
+		out = append(out, secList{node: v})
 	}
 	for i := range ops {
 		if v := spec.Deref(spec.Get(ops[i].Node, "security")); spec.IsSeq(v) {
-			out = append(out, secList{node: v, ptr: spec.Append(ops[i].Ptr, "security"), op: &ops[i]})
+			out = append(out, secList{node: v, op: &ops[i]})
 		}
 	}
 	return out
@@ -88,12 +98,14 @@ func secRequiresAPIKey(list *yaml.Node, defs secDefs) bool {
 		return false
 	}
 	for _, req := range list.Content {
+		req = spec.Deref(req)
+		if req == nil || req.Kind != yaml.MappingNode {
+			return false
+		}
 		found := false
-		spec.Pairs(req, func(k, _ *yaml.Node) {
-			if defs.isAPIKey(k.Value) {
-				found = true
-			}
-		})
+		for j := 0; j+1 < len(req.Content) && !found; j += 2 {
+			found = defs.isAPIKey(req.Content[j].Value)
+		}
 		if !found {
 			return false
 		}
@@ -134,7 +146,7 @@ in one requirement object (API key AND a JWT is supported); to require only the 
 		if len(defs) == 0 {
 			return
 		}
-		for _, l := range secLists(p.Doc, p.Doc.Operations()) {
+		for _, l := range secLists(p.Doc, secOperations(p.Doc)) {
 			if len(l.node.Content) < 2 {
 				continue
 			}
@@ -157,7 +169,7 @@ in one requirement object (API key AND a JWT is supported); to require only the 
 			if keyIdx < 0 || without == "" {
 				continue
 			}
-			p.Report(spec.Append(l.ptr, strconv.Itoa(keyIdx)), "%s: the API key requirement %s is OR-ed with %q, which has no API key. Service Management then treats the API key as not required (callers who send only %s bypass it), and OR with an API key is documented as unsupported; put the schemes in one requirement object (API key AND the other) or remove the API key alternative",
+			p.Report(spec.Append(l.path(), strconv.Itoa(keyIdx)), "%s: the API key requirement %s is OR-ed with %q, which has no API key. Service Management then treats the API key as not required (callers who send only %s bypass it), and OR with an API key is documented as unsupported; put the schemes in one requirement object (API key AND the other) or remove the API key alternative",
 				secWhere(l), quoteList(secNames(l.node.Content[keyIdx])), without, without)
 		}
 	},
@@ -177,7 +189,7 @@ requirement object naming two oauth2 definitions. AND of an API key with one oau
 	Source: "api-compiler AuthRequirementValidator.reportLogicallyAndedSchemaError; API Gateway OpenAPI limitations",
 	Check: func(p *lint.Pass) {
 		defs := secDefinitions(p.Doc)
-		for _, l := range secLists(p.Doc, p.Doc.Operations()) {
+		for _, l := range secLists(p.Doc, secOperations(p.Doc)) {
 			for i, req := range l.node.Content {
 				var oauth []string
 				for _, n := range secNames(req) {
@@ -188,7 +200,7 @@ requirement object naming two oauth2 definitions. AND of an API key with one oau
 				if len(oauth) < 2 {
 					continue
 				}
-				p.ReportKey(spec.Append(l.ptr, strconv.Itoa(i), oauth[1]), "%s: security section contains multiple security definitions '%s' within the scope (Security Requirement Object) that get logically ANDed (both requirements need to be satisfied to allow the request). We only support allowing logical OR between security definitions. Therefore, please write requirements in different objects inside the array (which would mean logical OR, that is, any of the requirement should be sufficient to allow the request.)",
+				p.ReportKey(spec.Append(l.path(), strconv.Itoa(i), oauth[1]), "%s: security section contains multiple security definitions '%s' within the scope (Security Requirement Object) that get logically ANDed (both requirements need to be satisfied to allow the request). We only support allowing logical OR between security definitions. Therefore, please write requirements in different objects inside the array (which would mean logical OR, that is, any of the requirement should be sufficient to allow the request.)",
 					secWhere(l), strings.Join(oauth, ","))
 			}
 		}
@@ -216,7 +228,7 @@ Gateway, a silent security hole on Endpoints, and the latter is the worse of the
 			names = append(names, n)
 		}
 		sort.Strings(names)
-		for _, l := range secLists(p.Doc, p.Doc.Operations()) {
+		for _, l := range secLists(p.Doc, secOperations(p.Doc)) {
 			for i, req := range l.node.Content {
 				spec.Pairs(req, func(k, _ *yaml.Node) {
 					if _, ok := defs[k.Value]; ok {
@@ -228,7 +240,7 @@ Gateway, a silent security hole on Endpoints, and the latter is the worse of the
 					} else if len(names) == 0 {
 						hint = " (the spec has no securityDefinitions)"
 					}
-					ptr := spec.Append(l.ptr, strconv.Itoa(i), k.Value)
+					ptr := spec.Append(l.path(), strconv.Itoa(i), k.Value)
 					if p.Target == lint.TargetAPIGateway {
 						p.ReportKey(ptr, "%s: security scheme %q is not defined in securityDefinitions%s; API Gateway rejects the API config", secWhere(l), k.Value, hint)
 						return
@@ -341,7 +353,7 @@ intentionally keyless.`,
 	Source: "api-compiler AuthBuilder.createUsageRulePerMethod (gcloud endpoints services deploy warning)",
 	Check: func(p *lint.Pass) {
 		defs := secDefinitions(p.Doc)
-		ops := p.Doc.Operations()
+		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			if op.Path == "/**" {
@@ -371,7 +383,7 @@ documented as unsupported by API Gateway. To make an operation public, write sec
 	Source: "API Gateway OpenAPI 2.0 limitations; api-compiler AuthBuilder.isApiKeyRequired",
 	Check: func(p *lint.Pass) {
 		defs := secDefinitions(p.Doc)
-		for _, l := range secLists(p.Doc, p.Doc.Operations()) {
+		for _, l := range secLists(p.Doc, secOperations(p.Doc)) {
 			if len(l.node.Content) < 2 {
 				continue
 			}
@@ -400,7 +412,7 @@ documented as unsupported by API Gateway. To make an operation public, write sec
 			if oauth {
 				why = "an optional JWT (empty requirement OR-ed with oauth2) is not supported by API Gateway, and ESPv2 then accepts calls without a token"
 			}
-			p.Report(spec.Append(l.ptr, strconv.Itoa(empty)), "%s: the empty requirement {} is OR-ed with %s; %s. Write security: [] to make the operation public, or drop {}", secWhere(l), quoteList(others), why)
+			p.Report(spec.Append(l.path(), strconv.Itoa(empty)), "%s: the empty requirement {} is OR-ed with %s; %s. Write security: [] to make the operation public, or drop {}", secWhere(l), quoteList(others), why)
 		}
 	},
 }
@@ -445,7 +457,7 @@ Google's documented idiom and are not reported.`,
 // secUsedNames returns every scheme name used in any security list.
 func secUsedNames(doc *spec.Document) map[string]bool {
 	used := map[string]bool{}
-	for _, l := range secLists(doc, doc.Operations()) {
+	for _, l := range secLists(doc, secOperations(doc)) {
 		for _, req := range l.node.Content {
 			spec.Pairs(req, func(k, _ *yaml.Node) { used[k.Value] = true })
 		}
@@ -614,4 +626,48 @@ func init() {
 		SecurityJWTLocations, SecurityLegacyExtension} {
 		register(r)
 	}
+}
+
+// secDocCache shares per-document data (the operation list, the
+// x-google-backend sites) between the rules of these families (security,
+// backend, quota, CORS): building the operation list allocates a JSON pointer
+// per operation, and a dozen rules each rebuilding it would dominate their
+// cost on large specs. Entries are keyed by a weak pointer and dropped when
+// the document is collected. Callers must not modify the cached values.
+type secDocCache[T any] struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[spec.Document]]T
+}
+
+func (c *secDocCache[T]) get(doc *spec.Document, build func() T) T {
+	wp := weak.Make(doc)
+	c.mu.Lock()
+	v, ok := c.m[wp]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	v = build()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.m[wp]; ok {
+		return prev
+	}
+	if c.m == nil {
+		c.m = map[weak.Pointer[spec.Document]]T{}
+	}
+	c.m[wp] = v
+	runtime.AddCleanup(doc, func(wp weak.Pointer[spec.Document]) {
+		c.mu.Lock()
+		delete(c.m, wp)
+		c.mu.Unlock()
+	}, wp)
+	return v
+}
+
+var secOpsCache secDocCache[[]spec.Operation]
+
+// secOperations returns doc.Operations(), computed once per document.
+func secOperations(doc *spec.Document) []spec.Operation {
+	return secOpsCache.get(doc, doc.Operations)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/rules"
@@ -68,4 +69,87 @@ func TestFamilyCorpus(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkFamilyRules measures the security, backend, quota and CORS rules
+// on a generated 5000-path Endpoints spec (already loaded), all together and
+// one by one, so a rule that scales badly shows up by name.
+func BenchmarkFamilyRules(b *testing.B) {
+	data, err := specgen.Bytes(specgen.Options{Paths: 5000, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	doc, err := spec.Parse("bench.yaml", data, spec.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := []*spec.Document{doc}
+	run := func(b *testing.B, rs []*lint.Rule) {
+		b.ReportAllocs()
+		diags := 0
+		for b.Loop() {
+			ds, err := lint.Run(docs, rs, nil, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			diags = len(ds)
+		}
+		b.ReportMetric(float64(diags), "diags")
+	}
+	rs := familyRules()
+	mine := map[*lint.Rule]bool{}
+	for _, r := range rs {
+		mine[r] = true
+	}
+	var others []*lint.Rule
+	for _, r := range rules.All() {
+		if !mine[r] {
+			others = append(others, r)
+		}
+	}
+	b.Run("families", func(b *testing.B) { run(b, rs) })
+	b.Run("catalogue-without-families", func(b *testing.B) { run(b, others) })
+	b.Run("catalogue", func(b *testing.B) { run(b, rules.All()) })
+	if testing.Short() {
+		return
+	}
+	for _, r := range rs {
+		b.Run(r.ID, func(b *testing.B) { run(b, []*lint.Rule{r}) })
+	}
+}
+
+// FuzzFamilyRules feeds arbitrary documents to the security, backend, quota
+// and CORS rules on every target: whatever parses must lint without a panic
+// (lint.Run turns a panic into an error) and every finding needs a position.
+func FuzzFamilyRules(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "*", "*.yaml"))
+	for _, s := range seeds {
+		for _, p := range familyPrefixes {
+			if strings.HasPrefix(filepath.Base(filepath.Dir(s)), p) {
+				if data, err := os.ReadFile(s); err == nil {
+					f.Add(data)
+				}
+				break
+			}
+		}
+	}
+	f.Add([]byte("swagger: \"2.0\"\nsecurity: 5\nx-google-backend: [1]\npaths: {/a: {get: {security: [[]], x-google-quota: {metricCosts: []}}}}\n"))
+	rs := familyRules()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := spec.Parse("fuzz.yaml", data, spec.Options{})
+		if err != nil {
+			return
+		}
+		for _, target := range lint.Targets {
+			ds, err := lint.Run([]*spec.Document{doc}, rs, &lint.Config{Target: target}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				if d.Message == "" {
+					t.Errorf("%s: empty message", d.RuleID)
+				}
+			}
+		}
+	})
 }
