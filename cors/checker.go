@@ -123,6 +123,8 @@ const (
 	DefaultPreflightMaxAge = 5
 )
 
+const maxAgeCapTail = " s, above the browsers' caps: Chromium caches preflights for at most 7200 s (2 h) and Firefox for 86400 s (24 h), so a preflight is repeated sooner than the header says. Harmless; to say what actually happens, set --cors_max_age=2h (ESPv2; ESP v1 always sends 1728000)."
+
 // Header names used by the checker (canonical form, as net/http stores them).
 const (
 	hOrigin  = "Origin"
@@ -179,8 +181,28 @@ type checker struct {
 }
 
 func (c *checker) add(code, severity, format string, args ...any) {
-	c.findings = append(c.findings, Finding{Code: code, Severity: severity, Message: fmt.Sprintf(format, args...)})
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	if c.findings == nil {
+		c.findings = make([]Finding, 0, 4)
+	}
+	c.findings = append(c.findings, Finding{Code: code, Severity: severity, Message: msg})
 }
+
+// addMsg adds a finding whose message is already built.
+func (c *checker) addMsg(code, severity, msg string) {
+	if c.findings == nil {
+		c.findings = make([]Finding, 0, 4)
+	}
+	c.findings = append(c.findings, Finding{Code: code, Severity: severity, Message: msg})
+}
+
+// values returns a header's lines. Names are the canonical constants above and
+// headers come from net/http (canonical keys), so this is a plain map lookup
+// (Header.Values would canonicalise the name on every call).
+func values(h http.Header, name string) []string { return h[name] }
 
 func (c *checker) run() Result {
 	x := c.x
@@ -220,7 +242,7 @@ func (c *checker) what(pre bool) string {
 // response passes it.
 func (c *checker) corsCheck(pre bool) bool {
 	x := c.x
-	lines := x.ResponseHeader.Values(hACAO)
+	lines := values(x.ResponseHeader, hACAO)
 	include := x.Credentials == CredentialsInclude
 	what := c.what(pre)
 	if len(lines) == 0 {
@@ -282,7 +304,7 @@ func (c *checker) preflight() {
 			x.Status, c.fixStatus())
 	}
 	method := headerJoined(x.RequestHeader, hACRM)
-	methods, mErr := ParseTokenList(x.ResponseHeader.Values(hACAM))
+	methods, mErr := ParseTokenList(values(x.ResponseHeader, hACAM))
 	if mErr != nil {
 		c.add(CodePreflightMethodNotAllowed, SeverityBlock,
 			"The browser blocks the preflight: it cannot parse Access-Control-Allow-Methods (%v). Send a comma-separated list of method tokens. %s",
@@ -306,8 +328,8 @@ func (c *checker) preflight() {
 		}
 	}
 
-	requested, _ := ParseTokenList(x.RequestHeader.Values(hACRH))
-	allowed, hErr := ParseTokenList(x.ResponseHeader.Values(hACAH))
+	requested, _ := ParseTokenList(values(x.RequestHeader, hACRH))
+	allowed, hErr := ParseTokenList(values(x.ResponseHeader, hACAH))
 	if hErr != nil {
 		c.add(CodePreflightHeaderNotAllowed, SeverityBlock,
 			"The browser blocks the preflight: it cannot parse Access-Control-Allow-Headers (%v). Send a comma-separated list of header names. %s",
@@ -345,7 +367,7 @@ func (c *checker) preflight() {
 		}
 	}
 
-	if lines := x.ResponseHeader.Values(hMaxAge); len(lines) > 0 {
+	if lines := values(x.ResponseHeader, hMaxAge); len(lines) > 0 {
 		v := strings.Join(lines, ", ")
 		n, ok := parseDeltaSeconds(lines)
 		switch {
@@ -354,9 +376,9 @@ func (c *checker) preflight() {
 				"Access-Control-Max-Age %q is not a non-negative whole number of seconds, so the browser caches this preflight for only %d s and repeats it almost every request. %s",
 				v, DefaultPreflightMaxAge, c.fixMaxAge())
 		case n > ChromiumMaxAgeCap:
-			c.add(CodeMaxAgeAboveBrowserCap, SeverityInfo,
-				"Access-Control-Max-Age is %s s, above the browsers' caps: Chromium caches preflights for at most %d s (2 h) and Firefox for %d s (24 h), so a preflight is repeated sooner than the header says. Harmless; to say what actually happens, set --cors_max_age=2h (ESPv2; ESP v1 always sends 1728000).",
-				v, ChromiumMaxAgeCap, FirefoxMaxAgeCap)
+			// Built without fmt: ESPv2's default 1728000 makes this the
+			// finding of nearly every preflight serve sees.
+			c.addMsg(CodeMaxAgeAboveBrowserCap, SeverityInfo, "Access-Control-Max-Age is "+v+maxAgeCapTail)
 		}
 	}
 
@@ -372,7 +394,7 @@ func (c *checker) actual(granted bool) {
 	if !granted || x.Credentials != CredentialsInclude {
 		return
 	}
-	exposed, err := ParseTokenList(x.ResponseHeader.Values(hACEH))
+	exposed, err := ParseTokenList(values(x.ResponseHeader, hACEH))
 	if err == nil && containsExact(exposed, wildcard) {
 		c.add(CodeWildcardIsLiteralWithCreds, SeverityWarn,
 			"The response is shared, but Access-Control-Expose-Headers '*' is a literal header name for a request with credentials, so the page can read only the safelisted response headers (Cache-Control, Content-Language, Content-Length, Content-Type, Expires, Last-Modified, Pragma); others read as null. List the headers the page needs in --cors_expose_headers (or the backend's Expose-Headers).")
@@ -516,11 +538,11 @@ func backendOutsidePolicy(x *Exchange, origin string) []string {
 	p := x.Policy
 	var out []string
 	passed := func(name string) bool {
-		b := x.BackendHeader.Values(name)
+		b := values(x.BackendHeader, name)
 		if len(b) == 0 {
 			return false
 		}
-		r := x.ResponseHeader.Values(name)
+		r := values(x.ResponseHeader, name)
 		for _, v := range b {
 			if containsExact(r, v) {
 				return true
@@ -585,7 +607,7 @@ func policyStaticOrigin(p *Policy, acao string) bool {
 }
 
 func varyHasOrigin(h http.Header) bool {
-	items, _ := ParseTokenList(h.Values(hVary))
+	items, _ := ParseTokenList(values(h, hVary))
 	return containsFold(items, hOrigin) || containsExact(items, wildcard)
 }
 
@@ -662,7 +684,14 @@ func unescapedHostDot(re string) int {
 // that is not a token is an error (Chromium then fails the preflight with
 // "Cannot parse Access-Control-Allow-…").
 func ParseTokenList(lines []string) ([]string, error) {
-	var out []string
+	n := 0
+	for _, line := range lines {
+		n += strings.Count(line, ",") + 1
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]string, 0, n)
 	for _, line := range lines {
 		for item := range strings.SplitSeq(line, ",") {
 			item = strings.Trim(item, " \t")
@@ -674,6 +703,9 @@ func ParseTokenList(lines []string) ([]string, error) {
 			}
 			out = append(out, item)
 		}
+	}
+	if len(out) == 0 {
+		return nil, nil
 	}
 	return out, nil
 }
@@ -743,7 +775,7 @@ func containsFold(list []string, s string) bool {
 // headerJoined returns the header's lines joined with ", " the way a browser
 // (and Envoy, with ",") combines repeated lines; "" when absent.
 func headerJoined(h http.Header, name string) string {
-	vs := h.Values(name)
+	vs := values(h, name)
 	switch len(vs) {
 	case 0:
 		return ""
