@@ -334,7 +334,7 @@ source. ESPv2 and API Gateway always honour x-google-backend.`,
 		if len(sites) == 0 {
 			return
 		}
-		p.ReportKey(sites[0].ptr, "ESP (v1) honours x-google-backend only when started with --enable_backend_routing (the serverless ESP image enables it); without it all %d x-google-backend setting(s) in this file are ignored and requests go to --backend. Consider ESPv2, which always honours them", len(sites))
+		p.ReportKey(sites[0].ptr, "ESP (v1) honours x-google-backend only when started with --enable_backend_routing (the serverless ESP image enables it); without it the x-google-backend settings in this file (%d) are ignored and requests go to --backend. Consider ESPv2, which always honours them", len(sites))
 	},
 }
 
