@@ -355,6 +355,48 @@ func (lw *lockedWriter) close() error {
 	return lw.bw.Flush()
 }
 
+// checkCache memoises the checker's result for preflights the proxy answered
+// itself: their response is a pure function of the policy (fixed) and the
+// request's method, Origin, ACRM and ACRH, so the judgement depends only on
+// those, the credentials mode and the Private Network Access request header.
+// Browsers send the same few preflights over and over; this takes cors.Check
+// off the hot path for them. The cache is bounded: when full it starts over.
+type checkCache struct {
+	mu sync.Mutex
+	m  map[string]cors.Result
+}
+
+const checkCacheMax = 4096
+
+func (c *checkCache) get(rec *proxy.Record, cred cors.CredentialsMode, check func() cors.Result) cors.Result {
+	h := rec.RequestHeader
+	var b strings.Builder
+	b.Grow(256)
+	for _, part := range [][]string{{rec.Method}, h["Origin"], h["Access-Control-Request-Method"], h["Access-Control-Request-Headers"],
+		h["Access-Control-Request-Private-Network"], {cred.String()}} {
+		for _, v := range part {
+			b.WriteString(v)
+			b.WriteByte(0)
+		}
+		b.WriteByte(1)
+	}
+	key := b.String()
+	c.mu.Lock()
+	res, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return res
+	}
+	res = check()
+	c.mu.Lock()
+	if len(c.m) >= checkCacheMax {
+		clear(c.m)
+	}
+	c.m[key] = res
+	c.mu.Unlock()
+	return res
+}
+
 func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool, policy *cors.Policy) (func(*proxy.Record), func(), error) {
 	if o.quiet && o.report == "" {
 		return nil, func() {}, nil
@@ -374,12 +416,21 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 	}
 	printer := format.NewServePrinter(colorOn)
 	pol := *policy
+	cache := &checkCache{m: map[string]cors.Result{}}
 	observe := func(rec *proxy.Record) {
 		credMode, _ := cors.CredentialsFor(o.assumeCreds, rec.RequestHeader)
-		res := cors.Check(&cors.Exchange{
-			Method: rec.Method, RequestHeader: rec.RequestHeader, Status: rec.Status,
-			ResponseHeader: rec.ResponseHeader, Credentials: credMode, Policy: &pol, BackendHeader: rec.BackendHeader,
-		})
+		check := func() cors.Result {
+			return cors.Check(&cors.Exchange{
+				Method: rec.Method, RequestHeader: rec.RequestHeader, Status: rec.Status,
+				ResponseHeader: rec.ResponseHeader, Credentials: credMode, Policy: &pol, BackendHeader: rec.BackendHeader,
+			})
+		}
+		var res cors.Result
+		if rec.Route == proxy.RouteCORSPreflight {
+			res = cache.get(rec, credMode, check)
+		} else {
+			res = check()
+		}
 		if lines != nil {
 			l := format.ServeLine{Method: rec.Method, Path: rec.Path, Origin: rec.RequestHeader.Get("Origin"),
 				Status: rec.Status, Verdict: string(res.Verdict)}

@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/corsgate/corsgate/cors"
+	"github.com/corsgate/corsgate/internal/proxy"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server's writes and the test's reads.
@@ -251,5 +254,68 @@ func TestServeUsageErrors(t *testing.T) {
 				t.Errorf("exit %d (want %d), stderr %q (want %q)", code, tt.code, stderr.String(), tt.msg)
 			}
 		})
+	}
+}
+
+// BenchmarkServeObserver measures the per-request work serve adds when it
+// prints a line (and, in the second case, writes the report): cors.Check,
+// formatting and buffered output.
+func BenchmarkServeObserver(b *testing.B) {
+	pol := cors.Policy{Proxy: cors.ESPv2, Preset: cors.PresetBasic, AllowOrigin: "https://app.example.com",
+		AllowMethods: cors.DefaultAllowMethods, AllowHeaders: cors.DefaultAllowHeadersESP2, ExposeHeaders: cors.DefaultExposeHeaders,
+		MaxAge: 2 * time.Hour}
+	rec := &proxy.Record{Start: time.Now(), Method: "OPTIONS", Path: "/shelves/1", Host: "127.0.0.1:8080",
+		RequestHeader: http.Header{"Origin": {"https://app.example.com"}, "Access-Control-Request-Method": {"PUT"},
+			"Access-Control-Request-Headers": {"content-type"}},
+		Status: 200, Route: "cors-preflight",
+		ResponseHeader: http.Header{"Access-Control-Allow-Origin": {"https://app.example.com"},
+			"Access-Control-Allow-Methods": {cors.DefaultAllowMethods}, "Access-Control-Allow-Headers": {cors.DefaultAllowHeadersESP2},
+			"Access-Control-Max-Age": {"7200"}, "Access-Control-Expose-Headers": {cors.DefaultExposeHeaders}}}
+	for _, tc := range []struct {
+		name   string
+		report bool
+	}{{"line", false}, {"line+report", true}} {
+		b.Run(tc.name, func(b *testing.B) {
+			o := &serveOptions{}
+			if tc.report {
+				o.report = filepath.Join(b.TempDir(), "r.jsonl")
+			}
+			obs, closeObs, err := newServeObserver(&Env{}, o, io.Discard, false, &pol)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer closeObs()
+			b.ReportAllocs()
+			for b.Loop() {
+				obs(rec)
+			}
+		})
+	}
+}
+
+// TestCheckCacheKeys checks that the preflight memo keys on what the
+// judgement depends on: the same preflight twice gives the same result, a
+// different ACRH or credentials mode is judged afresh.
+func TestCheckCacheKeys(t *testing.T) {
+	c := &checkCache{m: map[string]cors.Result{}}
+	calls := 0
+	rec := func(acrh string) *proxy.Record {
+		return &proxy.Record{Method: "OPTIONS", RequestHeader: http.Header{"Origin": {"https://a.test"},
+			"Access-Control-Request-Method": {"PUT"}, "Access-Control-Request-Headers": {acrh}}}
+	}
+	check := func(v cors.Verdict) func() cors.Result {
+		return func() cors.Result { calls++; return cors.Result{Verdict: v} }
+	}
+	if r := c.get(rec("x-a"), cors.CredentialsOmit, check(cors.VerdictAllowed)); r.Verdict != cors.VerdictAllowed || calls != 1 {
+		t.Fatalf("first: %v, %d calls", r.Verdict, calls)
+	}
+	if r := c.get(rec("x-a"), cors.CredentialsOmit, check(cors.VerdictBlocked)); r.Verdict != cors.VerdictAllowed || calls != 1 {
+		t.Errorf("same preflight not served from the memo: %v, %d calls", r.Verdict, calls)
+	}
+	if r := c.get(rec("x-b"), cors.CredentialsOmit, check(cors.VerdictBlocked)); r.Verdict != cors.VerdictBlocked || calls != 2 {
+		t.Errorf("other ACRH reused a result: %v, %d calls", r.Verdict, calls)
+	}
+	if r := c.get(rec("x-a"), cors.CredentialsInclude, check(cors.VerdictBlocked)); r.Verdict != cors.VerdictBlocked || calls != 3 {
+		t.Errorf("other credentials mode reused a result: %v, %d calls", r.Verdict, calls)
 	}
 }

@@ -31,6 +31,7 @@ type ServeLine struct {
 // magenta, warn yellow, info cyan). It is not safe for concurrent use.
 type ServePrinter struct {
 	allowed, blocked, notCORS, block, insecure, warn, info, faint *color.Color
+	on                                                            bool
 	buf                                                           []byte
 }
 
@@ -45,6 +46,7 @@ func NewServePrinter(on bool) *ServePrinter {
 		warn:     color.New(color.FgYellow),
 		info:     color.New(color.FgCyan),
 		faint:    color.New(color.Faint),
+		on:       on,
 	}
 	for _, c := range []*color.Color{p.allowed, p.blocked, p.notCORS, p.block, p.insecure, p.warn, p.info, p.faint} {
 		if on {
@@ -80,19 +82,26 @@ func (p *ServePrinter) Print(w io.Writer, l ServeLine) error {
 	default:
 		vc = p.notCORS
 	}
-	b = append(b, vc.Sprint(l.Verdict)...)
+	b = p.paint(b, vc, l.Verdict)
 	for i, f := range l.Findings {
 		if i == 0 {
 			b = append(b, ' ')
 		} else {
 			b = append(b, ',')
 		}
-		b = append(b, p.severity(f.Severity).Sprint(f.Code)...)
+		b = p.paint(b, p.severity(f.Severity), f.Code)
 	}
 	b = append(b, '\n')
 	p.buf = b
 	_, err := w.Write(b)
 	return err
+}
+
+func (p *ServePrinter) paint(b []byte, c *color.Color, s string) []byte {
+	if !p.on {
+		return append(b, s...)
+	}
+	return append(b, c.Sprint(s)...)
 }
 
 func (p *ServePrinter) severity(s string) *color.Color {

@@ -272,12 +272,17 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	writers.Put(w)
 }
 
+// RouteCORSPreflight is Record.Route for a preflight the proxy answered
+// itself (Envoy's CORS filter, or nginx's return 204): the response is a pure
+// function of the policy and the request's method, Origin, ACRM and ACRH.
+const RouteCORSPreflight = "cors-preflight"
+
 // Route names (Record.Route).
 const (
 	routeOperation      = "operation"
 	routeAllowCors      = "allowCors"
 	routePreflightRoute = "preflight-route"
-	routeCORSPreflight  = "cors-preflight"
+	routeCORSPreflight  = RouteCORSPreflight
 	routeFallback400    = "cors-fallback-400"
 	route405            = "method-not-allowed-405"
 	route404            = "not-defined-404"
