@@ -620,7 +620,56 @@ for the same extension are used"): error.`,
 	},
 }
 
+// SecurityRequirementShape checks the shape of security lists.
+var SecurityRequirementShape = &lint.Rule{
+	ID:       "security-requirement-shape",
+	Category: lint.CategorySecurity,
+	Severity: lint.Error,
+	Doc:      "Checks that security (top level and per operation) is a list of requirement objects mapping scheme names to scope lists.",
+	Details: `The Swagger 2.0 schema requires security to be an array of objects whose values are arrays of scopes
+(empty for apiKey and for Google's JWT providers). A bare name such as "- api_key" or a mapping instead of
+a list fails schema validation, and corsgate's other security rules cannot see the requirement.`,
+	Bad:    "security:\n- api_key\n",
+	Good:   "security:\n- api_key: []\n",
+	Source: "Swagger 2.0 schema (security, securityRequirement)",
+	Check: func(p *lint.Pass) {
+		check := func(v *yaml.Node, ptr string) {
+			v = spec.Deref(v)
+			if !spec.IsSeq(v) {
+				p.Report(ptr, "security must be a list of requirement objects such as [{api_key: []}], not %s", spec.TypeName(v))
+				return
+			}
+			for i, req := range v.Content {
+				ip := spec.Append(ptr, strconv.Itoa(i))
+				req = spec.Deref(req)
+				if !spec.IsMap(req) {
+					hint := ""
+					if spec.IsString(req) {
+						hint = "; write - " + req.Value + ": []"
+					}
+					p.Report(ip, "security requirement must be an object mapping scheme names to scope lists, not %s%s", describe(req), hint)
+					continue
+				}
+				spec.Pairs(req, func(k, sv *yaml.Node) {
+					if !spec.IsSeq(sv) {
+						p.Report(spec.Append(ip, k.Value), "scopes of %q must be a list (write %s: [] for apiKey and JWT providers), not %s", k.Value, k.Value, describe(sv))
+					}
+				})
+			}
+		}
+		if k, v := spec.MapGet(p.Doc.Root, "security"); k != nil {
+			check(v, "/security")
+		}
+		for _, op := range secOperations(p.Doc) {
+			if k, v := spec.MapGet(op.Node, "security"); k != nil {
+				check(v, spec.Append(op.Ptr, "security"))
+			}
+		}
+	},
+}
+
 func init() {
+	register(SecurityRequirementShape)
 	for _, r := range []*lint.Rule{SecurityAPIKeyOr, SecurityOAuth2And, SecurityUndefined, SecuritySchemeUnsupported,
 		SecurityAPIKeyLocation, SecurityNoAPIKey, SecurityEmptyRequirement, SecurityIssuer, SecurityExtensionType,
 		SecurityJWTLocations, SecurityLegacyExtension} {
