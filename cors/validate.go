@@ -19,6 +19,7 @@ const (
 	RuleRegexEmpty         = "flags-regex-empty"
 	RuleRegexSyntax        = "flags-regex-syntax"
 	RuleRegexTooLarge      = "flags-regex-too-large"
+	RuleRegexRE2           = "flags-regex-re2-invalid"
 	RuleMaxAgeInvalid      = "flags-max-age-invalid"
 	RuleMaxAgeNoUnit       = "flags-max-age-no-unit"
 	RuleMissingValue       = "flags-missing-value"
@@ -229,6 +230,14 @@ func Validate(f *Flags) []FlagFinding {
 					}
 					add(RuleRegexSyntax, ra, "--cors_allow_origin_regex: ESPv2 refuses to start: %s (ESPv2 checks the regex with Go regexp/syntax and Perl extensions off%s)", err.Error(), hints)
 				}
+				break
+			}
+			// ESPv2's pre-check runs without Perl flags, which lets nested
+			// repetition (a**, a+*) through; RE2, which Envoy compiles the
+			// regex with, rejects it. Go's regexp (Perl flags, as RE2)
+			// stands in for RE2 here.
+			if _, err := regexp.Compile(re); err != nil {
+				add(RuleRegexRE2, ra, "--cors_allow_origin_regex=%s passes ESPv2's start-up check but RE2 rejects it (%v); Envoy would refuse the configuration ESPv2 generates. Remove the nested repetition", re, err)
 				break
 			}
 		}

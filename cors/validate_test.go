@@ -64,6 +64,8 @@ var validateCases = []vcase{
 		{RuleRegexTooLarge, lint.Error, "#2", `invalid cors origin regex: regex program size(`},
 		{RuleRegexTooLarge, lint.Error, "#2", `) is larger than the max expected(1000): ^https://[a-z]{1,600}\.example\.com$`},
 		{RuleNoVary, lint.Info, "#1", ""}}},
+	{"nested repetition passes ESPv2's check, not RE2", ESPv2, "args", `--cors_preset=cors_with_regex '--cors_allow_origin_regex=^https://a**\.example$'`, []fwant{
+		{RuleRegexRE2, lint.Error, "#2", "invalid nested repetition operator: `**`"}, {RuleNoVary, lint.Info, "#1", ""}}},
 	{"max age bare number", ESPv2, "args", `--cors_preset=basic --cors_max_age=3600`, []fwant{
 		{RuleMaxAgeNoUnit, lint.Error, "#2", `invalid value "3600" for flag -cors_max_age: parse error`}, {RuleNoVary, lint.Info, "#1", ""}}},
 	{"max age days", ESPv2, "args", `--cors_preset=basic --cors_max_age 1d`, []fwant{
