@@ -303,6 +303,20 @@ func (c *checker) preflight() {
 			"The browser blocks the preflight: its status is %d, not an ok status (200-299). %s",
 			x.Status, c.fixStatus())
 	}
+	// When the response is not a CORS preflight answer at all (an error
+	// status, or no Access-Control-Allow-Origin: ESPv2's 400/404/405, ESP's
+	// 403, a backend that does not do CORS), the method and header rules
+	// would only repeat the same cause, so they are judged only on answers
+	// that look like one.
+	if x.Status >= 200 && x.Status <= 299 && len(values(x.ResponseHeader, hACAO)) > 0 {
+		c.preflightLists(include)
+	}
+	c.preflightMaxAgePNA()
+}
+
+// preflightLists applies the method and header rules (reference §1.4.2-6).
+func (c *checker) preflightLists(include bool) {
+	x := c.x
 	method := headerJoined(x.RequestHeader, hACRM)
 	methods, mErr := ParseTokenList(values(x.ResponseHeader, hACAM))
 	if mErr != nil {
@@ -367,6 +381,11 @@ func (c *checker) preflight() {
 		}
 	}
 
+}
+
+// preflightMaxAgePNA reports on Max-Age and Private Network Access.
+func (c *checker) preflightMaxAgePNA() {
+	x := c.x
 	if lines := values(x.ResponseHeader, hMaxAge); len(lines) > 0 {
 		v := strings.Join(lines, ", ")
 		n, ok := parseDeltaSeconds(lines)
