@@ -135,6 +135,7 @@ type Engine struct {
 	methods, headers, expose, maxAge, creds, espOrigin value
 	echoMethods, echoHeaders                           bool // ESPv2: "*" alone echoes ACRM / ACRH
 	contentType, contentLength                         value
+	exactOrigin                                        value // ESPv2 basic with one origin
 }
 
 type value struct {
@@ -190,6 +191,9 @@ func (e *Engine) compileESPv2(p *Policy) error {
 		e.exact = p.AllowOrigin
 		// Envoy: an origin is allowed when any matcher matches the literal "*".
 		e.anyOrigin = p.AllowOrigin == "*"
+		if !e.anyOrigin {
+			e.exactOrigin = mkValue(p.AllowOrigin)
+		}
 	case PresetRegex:
 		if p.AllowOriginRegex == "" {
 			return errors.New("cors_allow_origin_regex cannot be empty when cors_preset=cors_with_regex")
@@ -326,8 +330,13 @@ func (e *Engine) decideESPv2(method, origin, acrm, acrh string) Decision {
 		// defaults to true) and responses are not touched.
 		return d
 	}
-	// The echoed Origin, never "*" (esp-v2 issue #637).
-	d.add(HeaderAllowOrigin, origin, nil)
+	// The echoed Origin, never "*" (esp-v2 issue #637). With one exact origin
+	// the echo is that origin, so its precomputed slice serves.
+	if e.exactOrigin.s != "" {
+		d.add(HeaderAllowOrigin, origin, e.exactOrigin.shared)
+	} else {
+		d.add(HeaderAllowOrigin, origin, nil)
+	}
 	if e.policy.AllowCredentials {
 		d.add(HeaderAllowCreds, e.creds.s, e.creds.shared)
 	}

@@ -150,9 +150,22 @@ func New(o Options) (*Handler, error) {
 		h.rp = &httputil.ReverseProxy{
 			Rewrite: func(pr *httputil.ProxyRequest) {
 				pr.SetURL(target)
-				pr.SetXForwarded()
 				// Keep the client's Host, as Envoy forwards :authority.
 				pr.Out.Host = pr.In.Host
+				// ESPv2 runs Envoy with use_remote_address false (the default
+				// of --envoy_use_remote_address): X-Forwarded-For and
+				// X-Forwarded-Host pass through unchanged, and
+				// X-Forwarded-Proto is set when absent. Rewrite strips them
+				// from pr.Out, so put the client's back.
+				in, out := pr.In.Header, pr.Out.Header
+				for _, k := range forwardedHeaders {
+					if v, ok := in[k]; ok {
+						out[k] = v
+					}
+				}
+				if _, ok := in["X-Forwarded-Proto"]; !ok {
+					out["X-Forwarded-Proto"] = protoHTTP
+				}
 			},
 			Transport:    tr,
 			BufferPool:   bufPool{},
@@ -401,7 +414,11 @@ func (h *Handler) direct(w *writer, code int, body []byte) {
 	w.ResponseWriter.Write(body)
 }
 
-var contentTypeJSON = []string{"application/json"}
+var (
+	contentTypeJSON  = []string{"application/json"}
+	protoHTTP        = []string{"http"}
+	forwardedHeaders = []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}
+)
 
 func (h *Handler) forward(w *writer, r *http.Request) {
 	w.forwarded = true

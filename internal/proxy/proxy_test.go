@@ -452,3 +452,24 @@ func TestObserveRecord(t *testing.T) {
 		t.Errorf("record 1 = %+v", r)
 	}
 }
+
+func TestForwardedHeaders(t *testing.T) {
+	var got http.Header
+	var host string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, host = r.Header.Clone(), r.Host
+	}))
+	defer srv.Close()
+	base := startProxy(t, loadTable(t, testSpec(false, "")), preset(cors.ESPv2, nil), srv.URL, nil)
+	req := mustReq(t, "GET", base+"/v1/shelves")
+	req.Header.Set("X-Forwarded-For", "203.0.113.7")
+	req.Host = "api.example.test"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got.Get("X-Forwarded-For") != "203.0.113.7" || got.Get("X-Forwarded-Proto") != "http" || host != "api.example.test" {
+		t.Errorf("backend saw XFF %q, XFP %q, Host %q", got.Get("X-Forwarded-For"), got.Get("X-Forwarded-Proto"), host)
+	}
+}
