@@ -124,12 +124,12 @@ const maxRounds = 64
 // stage sees node positions that match the bytes.
 func runSteps(doc *spec.Document, steps ...step) ([]byte, error) {
 	cur := doc
+	c := newCtx(cur) // rebuilt only when the document changes
 	for _, st := range steps {
 		for round := 0; ; round++ {
 			if round == maxRounds {
 				return nil, fmt.Errorf("%w: the rewrite did not settle after %d rounds", ErrRefused, maxRounds)
 			}
-			c := newCtx(cur)
 			edits, err := st(c)
 			if err != nil {
 				return nil, err
@@ -148,6 +148,7 @@ func runSteps(doc *spec.Document, steps ...step) ([]byte, error) {
 				return nil, fmt.Errorf("internal error: the rewritten document does not parse: %w", err)
 			}
 			cur = next
+			c = newCtx(cur)
 		}
 	}
 	return cur.Src, nil

@@ -48,12 +48,11 @@ type File struct {
 	// minified, ":" and ",".
 	Colon, Comma string
 
-	flowNodes map[*yaml.Node]bool
 }
 
 // New prepares doc for editing.
 func New(doc *spec.Document) *File {
-	f := &File{doc: doc, src: doc.Src, NL: "\n", Indent: 2, Colon: ": ", Comma: ", ", flowNodes: map[*yaml.Node]bool{}}
+	f := &File{doc: doc, src: doc.Src, NL: "\n", Indent: 2, Colon: ": ", Comma: ", "}
 	if bytes.HasPrefix(f.src, []byte("\xef\xbb\xbf")) {
 		f.bom = 3
 	}
@@ -61,24 +60,8 @@ func New(doc *spec.Document) *File {
 		f.NL = "\r\n"
 	}
 	f.JSON = doc.Format == spec.JSON
-	f.markFlow(doc.Root, false, 0)
 	f.detect()
 	return f
-}
-
-func (f *File) markFlow(n *yaml.Node, in bool, depth int) {
-	if n == nil || depth > 10000 {
-		return
-	}
-	if in {
-		f.flowNodes[n] = true
-	}
-	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-		inner := in || n.Style&yaml.FlowStyle != 0
-		for _, c := range n.Content {
-			f.markFlow(c, inner, depth+1)
-		}
-	}
 }
 
 // detect finds the file's indentation, sequence style and quote style from
@@ -87,17 +70,22 @@ func (f *File) markFlow(n *yaml.Node, in bool, depth int) {
 func (f *File) detect() {
 	var quotes [3]int // plain, double, single
 	indentFound, seqFound := false, false
-	queue := []*yaml.Node{f.doc.Root}
+	type item struct {
+		n    *yaml.Node
+		flow bool // inside a flow collection
+	}
+	queue := []item{{f.doc.Root, false}}
 	seen := 0
 	for len(queue) > 0 && seen < 100000 {
-		n := queue[0]
+		n, inFlow := queue[0].n, queue[0].flow
 		queue = queue[1:]
 		seen++
+		inner := inFlow || n.Style&yaml.FlowStyle != 0
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k, v := n.Content[i], n.Content[i+1]
-				if n.Style&yaml.FlowStyle == 0 && !f.flowNodes[n] {
+				if !inner {
 					if !indentFound && v.Kind == yaml.MappingNode && v.Style&yaml.FlowStyle == 0 && len(v.Content) > 0 && v.Content[0].Line > k.Line {
 						if d := v.Content[0].Column - k.Column; d > 0 {
 							f.Indent, indentFound = d, true
@@ -120,10 +108,12 @@ func (f *File) detect() {
 						quotes[0]++
 					}
 				}
-				queue = append(queue, v)
+				queue = append(queue, item{v, inner})
 			}
 		case yaml.SequenceNode:
-			queue = append(queue, n.Content...)
+			for _, c := range n.Content {
+				queue = append(queue, item{c, inner})
+			}
 		}
 	}
 	switch {

@@ -35,6 +35,9 @@ func FuzzSpans(f *testing.F) {
 			if depth > 50 {
 				return
 			}
+			if _, want := findFlow(d.Root, n, false, 0); fl.inFlow(n) != want {
+				t.Fatalf("inFlow(%d:%d) = %v, want %v", n.Line, n.Column, !want, want)
+			}
 			end, err := fl.End(n)
 			if err == nil && (end < fl.Start(n) || end > len(d.Src)) {
 				t.Fatalf("End %d outside [%d,%d] for node at %d:%d", end, fl.Start(n), len(d.Src), n.Line, n.Column)

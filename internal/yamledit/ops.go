@@ -28,6 +28,15 @@ func (f *File) Replace(n *yaml.Node, text string) (Edit, error) {
 	if end == start && text != "" && start > 0 && f.src[start-1] != ' ' && f.src[start-1] != '\t' {
 		text = " " + text // "key:" or "key: &a" with an empty value
 	}
+	if end < len(f.src) && text != "" {
+		switch f.src[end] {
+		case ' ', '\t', '\r', '\n', ',', ']', '}':
+		default:
+			// A quoted scalar may be followed directly by "#..." or other
+			// text; a plain replacement would swallow it.
+			text += " "
+		}
+	}
 	return Edit{Start: start, End: end, Text: text}, nil
 }
 
@@ -41,34 +50,36 @@ func pairIndex(m *yaml.Node, k *yaml.Node) int {
 	return -1
 }
 
-// elemSpan is the text of one member of a collection: a key and its value,
-// or a sequence item.
-type elemSpan struct{ start, end int }
-
-func (f *File) elems(c *yaml.Node) ([]elemSpan, error) {
-	var out []elemSpan
+// members returns how many members (pairs or items) collection c has.
+func members(c *yaml.Node) int {
 	if c.Kind == yaml.MappingNode {
-		for i := 0; i+1 < len(c.Content); i += 2 {
-			e, err := f.End(c.Content[i+1])
-			if err != nil {
-				return nil, err
-			}
-			s := f.Start(c.Content[i])
-			if c.Content[i+1].Kind == yaml.ScalarNode && c.Content[i+1].Value == "" && e < s {
-				e = s // empty value positioned oddly; never happens for real values
-			}
-			out = append(out, elemSpan{s, e})
-		}
-		return out, nil
+		return len(c.Content) / 2
 	}
-	for _, it := range c.Content {
-		e, err := f.End(it)
+	return len(c.Content)
+}
+
+// memberStart returns where member i of c starts (its key for a pair).
+func (f *File) memberStart(c *yaml.Node, i int) int {
+	if c.Kind == yaml.MappingNode {
+		return f.Start(c.Content[2*i])
+	}
+	return f.Start(c.Content[i])
+}
+
+// memberEnd returns where member i of c ends (its value for a pair). Only
+// the members an edit needs are measured: measuring a large value scans it.
+func (f *File) memberEnd(c *yaml.Node, i int) (int, error) {
+	if c.Kind == yaml.MappingNode {
+		e, err := f.End(c.Content[2*i+1])
 		if err != nil {
-			return nil, err
+			return 0, err
 		}
-		out = append(out, elemSpan{f.Start(it), e})
+		if s := f.Start(c.Content[2*i]); e < s {
+			e = s // an empty value positioned before its key; never seen in practice
+		}
+		return e, nil
 	}
-	return out, nil
+	return f.End(c.Content[i])
 }
 
 // RemovePair returns the edit that removes the pair whose key node is k from
@@ -93,16 +104,22 @@ func (f *File) RemoveItem(s *yaml.Node, i int) (Edit, error) {
 }
 
 func (f *File) removeElem(c *yaml.Node, i int) (Edit, error) {
-	els, err := f.elems(c)
+	n := members(c)
+	elStart := f.memberStart(c, i)
+	elEnd, err := f.memberEnd(c, i)
 	if err != nil {
 		return Edit{}, err
 	}
 	if c.Style&yaml.FlowStyle != 0 {
 		switch {
-		case i < len(els)-1:
-			return Edit{Start: els[i].start, End: els[i+1].start}, nil
+		case i < n-1:
+			return Edit{Start: elStart, End: f.memberStart(c, i+1)}, nil
 		case i > 0:
-			return Edit{Start: els[i-1].end, End: els[i].end}, nil
+			prevEnd, err := f.memberEnd(c, i-1)
+			if err != nil {
+				return Edit{}, err
+			}
+			return Edit{Start: prevEnd, End: elEnd}, nil
 		}
 		open := f.ValueStart(c)
 		end, err := f.flowEnd(open)
@@ -111,8 +128,7 @@ func (f *File) removeElem(c *yaml.Node, i int) (Edit, error) {
 		}
 		return Edit{Start: open + 1, End: end - 1}, nil
 	}
-	el := els[i]
-	start := el.start
+	start := elStart
 	if c.Kind == yaml.SequenceNode {
 		// Back up over the "- " indicator (and blanks or a line break
 		// between it and the item).
@@ -125,23 +141,28 @@ func (f *File) removeElem(c *yaml.Node, i int) (Edit, error) {
 		}
 		start = j
 	}
-	end, ok := f.lineRestEnd(el.end)
+	end, ok := f.lineRestEnd(elEnd)
 	if !ok {
-		return Edit{}, fmt.Errorf("%w: text follows the value at line %d", ErrUnsupported, f.lineOf(el.end))
+		return Edit{}, fmt.Errorf("%w: text follows the value at line %d", ErrUnsupported, f.lineOf(elEnd))
 	}
 	if f.onlyBlanksBefore(start) {
 		return Edit{Start: f.lineStart(start), End: end}, nil
 	}
 	// The pair shares its line with a "- " (first key of a sequence item):
 	// pull the next pair up onto this line.
-	if c.Kind == yaml.MappingNode && i < len(els)-1 {
-		next := els[i+1].start
+	if c.Kind == yaml.MappingNode && i < n-1 {
+		next := f.memberStart(c, i+1)
 		if hasCommentLine(f.src, end, next) {
 			return Edit{}, fmt.Errorf("%w: removing the key at line %d would drop the comment below it", ErrUnsupported, f.lineOf(start))
 		}
 		return Edit{Start: start, End: next}, nil
 	}
 	return Edit{}, fmt.Errorf("%w: cannot remove the only member of the collection at line %d without removing the collection", ErrUnsupported, c.Line)
+}
+
+// sameLine reports whether no line break lies between offsets a <= b.
+func sameLine(src []byte, a, b int) bool {
+	return !strings.ContainsRune(string(src[a:b]), '\n')
 }
 
 func (f *File) lineOf(off int) int {
@@ -233,12 +254,9 @@ func (f *File) indentLines(s, indent string) string {
 // insertFlow inserts member text into flow collection c after element
 // after, copying the separator the collection already uses.
 func (f *File) insertFlow(c *yaml.Node, after int, member string) (Edit, error) {
-	els, err := f.elems(c)
-	if err != nil {
-		return Edit{}, err
-	}
+	n := members(c)
 	open := f.ValueStart(c)
-	if len(els) == 0 {
+	if n == 0 {
 		end, err := f.flowEnd(open)
 		if err != nil {
 			return Edit{}, err
@@ -250,14 +268,19 @@ func (f *File) insertFlow(c *yaml.Node, after int, member string) (Edit, error) 
 		return Edit{}, fmt.Errorf("%w: empty flow collection at line %d holds a comment", ErrUnsupported, c.Line)
 	}
 	sep := f.Comma
-	if len(els) >= 2 {
-		a, b := els[0].end, els[1].start
+	first := f.memberStart(c, 0)
+	if n >= 2 {
+		a, err := f.memberEnd(c, 0)
+		if err != nil {
+			return Edit{}, err
+		}
+		b := f.memberStart(c, 1)
 		if s := string(f.src[a:b]); strings.HasPrefix(strings.TrimLeft(s, " \t"), ",") && !strings.Contains(s, "#") {
 			sep = s
 		}
-	} else if f.lineOf(open) != f.lineOf(els[0].start) {
-		ls := f.lineStart(els[0].start)
-		prefix := string(f.src[ls:els[0].start])
+	} else if !sameLine(f.src, open, first) {
+		ls := f.lineStart(first)
+		prefix := string(f.src[ls:first])
 		if strings.TrimLeft(prefix, " \t") == "" {
 			sep = "," + f.NL + prefix
 		}
@@ -269,7 +292,10 @@ func (f *File) insertFlow(c *yaml.Node, after int, member string) (Edit, error) 
 		indent = sep[i+1:]
 	}
 	text := sep + f.indentLines(member, indent)
-	at := els[after].end
+	at, err := f.memberEnd(c, after)
+	if err != nil {
+		return Edit{}, err
+	}
 	return Edit{Start: at, End: at, Text: text}, nil
 }
 

@@ -329,9 +329,53 @@ func isPlainChar(b byte) bool {
 	return b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != ',' && b != '[' && b != '{' && b != ':'
 }
 
-// inFlow reports whether n sits inside a flow collection.
+// inFlow reports whether n sits inside a flow collection. It descends from
+// the root by position (children are in source order), so a query costs the
+// depth times the width of the path, not the size of the document; when the
+// positions do not lead to n (unusual trees) it falls back to a full walk.
 func (f *File) inFlow(n *yaml.Node) bool {
-	return f.flowNodes[n]
+	cur, flow := f.doc.Root, false
+	for depth := 0; cur != nil && depth < 10000; depth++ {
+		if cur == n {
+			return flow
+		}
+		if cur.Kind != yaml.MappingNode && cur.Kind != yaml.SequenceNode {
+			break
+		}
+		flow = flow || cur.Style&yaml.FlowStyle != 0
+		var next *yaml.Node
+		for _, c := range cur.Content {
+			if c == n {
+				return flow
+			}
+			if c.Line < n.Line || (c.Line == n.Line && c.Column <= n.Column) {
+				if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+					next = c
+				} else {
+					next = nil
+				}
+			}
+		}
+		cur = next
+	}
+	_, fl := findFlow(f.doc.Root, n, false, 0)
+	return fl
+}
+
+func findFlow(cur, n *yaml.Node, flow bool, depth int) (found, inFlow bool) {
+	if cur == n {
+		return true, flow
+	}
+	if depth > 10000 || (cur.Kind != yaml.MappingNode && cur.Kind != yaml.SequenceNode) {
+		return false, false
+	}
+	flow = flow || cur.Style&yaml.FlowStyle != 0
+	for _, c := range cur.Content {
+		if ok, fl := findFlow(c, n, flow, depth+1); ok {
+			return true, fl
+		}
+	}
+	return false, false
 }
 
 // lineStart returns the offset of the first byte of the line holding off.
