@@ -47,7 +47,6 @@ type File struct {
 	// writes between key and value and between members: ": " and ", " or,
 	// minified, ":" and ",".
 	Colon, Comma string
-
 }
 
 // New prepares doc for editing.
