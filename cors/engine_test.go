@@ -3,6 +3,7 @@ package cors
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"testing"
 	"time"
 
@@ -359,4 +360,45 @@ func BenchmarkDecide(b *testing.B) {
 			}
 		})
 	}
+}
+
+// FuzzDecide checks Envoy's invariants on arbitrary requests and policies:
+// ESPv2 never writes a literal "*" origin, answers only OPTIONS with a
+// non-empty ACRM from an allowed origin, and never allocates; a regex origin
+// is allowed exactly when the anchored regex (or "*") matches.
+func FuzzDecide(f *testing.F) {
+	f.Add("OPTIONS", "https://a.test", "PUT", "x-a", `https://[a-z]+\.test`, "*", false)
+	f.Add("GET", "*", "", "", `.*`, "GET", true)
+	f.Add("OPTIONS", "", "GET", "", `\*`, "", false)
+	f.Fuzz(func(t *testing.T, method, origin, acrm, acrh, re, methods string, creds bool) {
+		for _, p := range []*Policy{
+			espv2Policy(func(p *Policy) { p.AllowOrigin, p.AllowMethods, p.AllowCredentials = re, methods, creds }),
+			espv2Policy(func(p *Policy) {
+				p.Preset, p.AllowOriginRegex, p.AllowMethods, p.AllowCredentials = PresetRegex, re, methods, creds
+			}),
+		} {
+			e, err := NewEngine(p)
+			if err != nil {
+				continue
+			}
+			d := e.Decide(method, origin, acrm, acrh)
+			if d.Action == ActionRespond && (method != "OPTIONS" || acrm == "" || !d.Allowed || d.Status != 200) {
+				t.Fatalf("answered a non-preflight: %+v", d)
+			}
+			if d.Allowed != (origin != "" && e.OriginAllowed(origin)) {
+				t.Fatalf("Allowed %v for origin %q", d.Allowed, origin)
+			}
+			for _, fl := range d.Fields() {
+				if fl.Name == HeaderAllowOrigin && fl.Value != origin {
+					t.Fatalf("Allow-Origin %q for origin %q", fl.Value, origin)
+				}
+			}
+			if e.re != nil && origin != "" {
+				whole := regexp.MustCompile(`^(?:` + re + `)$`)
+				if want := whole.MatchString(origin) || whole.MatchString("*"); want != d.Allowed {
+					t.Fatalf("regex %q origin %q: allowed %v, want %v", re, origin, d.Allowed, want)
+				}
+			}
+		}
+	})
 }

@@ -322,10 +322,13 @@ func (h *Handler) serve(w *writer, r *http.Request) string {
 
 // serveESPv2: route first (esp-v2 route_generator.go order), then the CORS
 // filter (Envoy cors_filter.cc), which skips direct-response routes.
+//
+// Paths are matched in their escaped form, as Envoy matches :path (so %2F
+// stays inside one segment).
 func (h *Handler) serveESPv2(w *writer, r *http.Request) string {
 	origin, originPresent := cors.HeaderValue(r.Header, cors.HeaderOrigin)
 	acrm, acrmPresent := cors.HeaderValue(r.Header, cors.HeaderACRM)
-	l := h.table.lookup(r.Method, r.URL.Path)
+	l := h.table.lookup(r.Method, r.URL.EscapedPath())
 	route := ""
 	switch {
 	case l.backend: // 1. backend routes (spec operations, x-google-allow: all)
@@ -380,7 +383,7 @@ func (h *Handler) serveESP(w *writer, r *http.Request) string {
 	case cors.ActionDecorate:
 		w.apply = true
 	}
-	l := h.table.lookup(r.Method, r.URL.Path)
+	l := h.table.lookup(r.Method, r.URL.EscapedPath())
 	switch {
 	case l.backend:
 		h.forward(w, r)

@@ -473,3 +473,30 @@ func TestForwardedHeaders(t *testing.T) {
 		t.Errorf("backend saw XFF %q, XFP %q, Host %q", got.Get("X-Forwarded-For"), got.Get("X-Forwarded-Proto"), host)
 	}
 }
+
+// TestUnverifiedChoices pins the behaviours the reference marks UNVERIFIED
+// (see docs/serve.md): Content-Length 0 on ESPv2's 200 preflight, an empty
+// Allow-Headers when "*" echoes a missing ACRH, escaped-path matching.
+func TestUnverifiedChoices(t *testing.T) {
+	b := newBackend(t, "")
+	base := startProxy(t, loadTable(t, testSpec(false, "")), preset(cors.ESPv2, func(p *cors.Policy) { p.AllowHeaders = "*" }), b.srv.URL, nil)
+	req := mustReq(t, "OPTIONS", base+"/v1/shelves")
+	req.Header.Set("Origin", appOrigin)
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.ContentLength != 0 || resp.Header.Get("Content-Length") != "0" {
+		t.Errorf("preflight Content-Length %q, want \"0\"", resp.Header.Get("Content-Length"))
+	}
+	if v, ok := resp.Header["Access-Control-Allow-Headers"]; !ok || len(v) != 1 || v[0] != "" {
+		t.Errorf("Allow-Headers = %q (present %v), want one empty value", v, ok)
+	}
+	// %2F does not split a segment: /v1/shelves/a%2Fb is /v1/shelves/{shelfId}.
+	x := do(t, base, "GET", "/v1/shelves/a%2Fb", nil, b)
+	if x.status != 200 || !x.reached {
+		t.Errorf("GET /v1/shelves/a%%2Fb: %d reached %v", x.status, x.reached)
+	}
+}
