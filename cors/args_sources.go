@@ -223,7 +223,7 @@ func readEnvValue(name, v string) ArgList {
 				whole := strings.Join(pieces[i-1:j], delim)
 				if delim == "," {
 					l.Findings = append(l.Findings, FlagFinding{RuleID: RuleEnvComma, Arg: a,
-						Message: fmt.Sprintf("%s is split on ',', so %s got only %q and %q became separate arguments; start %s with a custom delimiter: %s=^++^%s++…",
+						Message: fmt.Sprintf("%s is split on ',', so %s got only %q and %q was split off into separate arguments; start %s with a custom delimiter: %s=^++^%s++…",
 							name, prevName, strings.TrimPrefix(prev, prevName+"="), strings.Join(pieces[i:j], ","), name, name, whole)})
 				} else {
 					l.Findings = append(l.Findings, FlagFinding{RuleID: RuleEnvComma, Arg: a,

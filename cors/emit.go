@@ -461,6 +461,9 @@ func Convert(p Policy, to Proxy) (Policy, []string) {
 				notes = append(notes, "ESP sends the CORS headers whatever the request's Origin is; ESPv2 only for the matching Origin")
 			}
 		}
+		if p.AllowHeaders == DefaultAllowHeadersESP2 {
+			notes = append(notes, "ESPv2's default --cors_allow_headers is kept as given, including X-User-Agent, which ESP's own default lacks")
+		}
 		notes = append(notes, "ESP adds its CORS headers next to the backend's (duplicates if the backend sends its own); ESPv2 replaces them")
 		notes = append(notes, "ESP sends no Access-Control-Expose-Headers on the preflight (harmless: browsers ignore it there)")
 	case ESPv2:
@@ -474,6 +477,9 @@ func Convert(p Policy, to Proxy) (Policy, []string) {
 			if p.AllowOrigin == "*" {
 				notes = append(notes, "ESPv2 echoes the request Origin instead of sending *")
 			}
+		}
+		if p.AllowHeaders == DefaultAllowHeadersESP {
+			notes = append(notes, "ESP's default --cors_allow_headers is kept as given; ESPv2's own default adds X-User-Agent (needed by grpc-web clients)")
 		}
 		notes = append(notes, "ESPv2 replaces the backend's Access-Control-Allow-Origin and Expose-Headers instead of adding to them, and adds no CORS headers to its own 404/405/400 replies")
 	}
