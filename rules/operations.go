@@ -1,8 +1,11 @@
 package rules
 
 import (
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"weak"
 
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
@@ -27,10 +30,42 @@ func opsMethodRank(m string) int {
 	return -1
 }
 
+// opsCache holds what several rules of this family compute from one
+// document, so that it is computed once per document rather than once per
+// rule. Entries are keyed by a weak pointer and dropped when the document is
+// garbage-collected; documents are never modified after loading.
+type opsCache struct {
+	opsOnce sync.Once
+	ops     []spec.Operation // Service Management order; read-only
+
+	refsOnce sync.Once
+	refs     []typesRef // every $ref, in walk order; read-only
+}
+
+var opsCaches sync.Map // weak.Pointer[spec.Document] → *opsCache
+
+func opsCacheFor(doc *spec.Document) *opsCache {
+	k := weak.Make(doc)
+	if v, ok := opsCaches.Load(k); ok {
+		return v.(*opsCache)
+	}
+	v, loaded := opsCaches.LoadOrStore(k, &opsCache{})
+	if !loaded {
+		runtime.AddCleanup(doc, func(k weak.Pointer[spec.Document]) { opsCaches.Delete(k) }, k)
+	}
+	return v.(*opsCache)
+}
+
 // opsSMOperations returns the operations Service Management converts, in the
 // order it converts them: paths sorted, then get, delete, patch, post, put,
-// options.
+// options. The slice is shared: callers must not modify it.
 func opsSMOperations(doc *spec.Document) []spec.Operation {
+	c := opsCacheFor(doc)
+	c.opsOnce.Do(func() { c.ops = opsSMOperationsUncached(doc) })
+	return c.ops
+}
+
+func opsSMOperationsUncached(doc *spec.Document) []spec.Operation {
 	all := doc.Operations()
 	ops := all[:0:0]
 	for _, op := range all {
@@ -90,6 +125,16 @@ func opsMethodName(id string) string {
 // and everything lower-cased ("fooBar" → "foo_bar", "FooBar" → "foo_bar",
 // "userID" → "user_i_d").
 func opsSnake(name string) string {
+	plain := true
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !opsWordChar(c) || c >= 'A' && c <= 'Z' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return name
+	}
 	s := opsSanitize(name)
 	var b strings.Builder
 	b.Grow(len(s) + 4)
@@ -258,28 +303,47 @@ message is known for this exact case (the closest real one is "http rule has bad
 // opsParam is one parameter of an operation, after following a $ref to the
 // root parameters section.
 type opsParam struct {
-	Name string
-	In   string
-	Node *yaml.Node // the parameter object (resolved)
-	Ptr  string     // pointer of the entry in the operation or path item (the $ref when there is one)
-	Ref  string     // the $ref text, if the entry was a reference
+	Name   string
+	In     string
+	Node   *yaml.Node // the parameter object (resolved)
+	Entry  *yaml.Node // the list entry as written (the $ref object when Ref is set)
+	Ref    string     // the $ref text, if the entry was a reference
+	shared bool       // defined on the path item, not on the operation
+	idx    int        // index in its parameters list
+}
+
+// Ptr returns the pointer of the entry in the operation's or the path item's
+// parameters list (built on demand: only reported parameters need one).
+func (prm opsParam) Ptr(op spec.Operation) string {
+	base := op.Ptr
+	if prm.shared {
+		base = op.PathPtr
+	}
+	return spec.Append(base, "parameters", itoa(prm.idx))
+}
+
+// NamePtr points at the parameter's name, or at its $ref when it is one.
+func (prm opsParam) NamePtr(op spec.Operation) string {
+	if prm.Ref != "" {
+		return spec.Append(prm.Ptr(op), "$ref")
+	}
+	return spec.Append(prm.Ptr(op), "name")
 }
 
 // opsResolveParam resolves one entry of a parameters list. ok is false for an
 // unresolvable $ref (ref-parameter-unresolved reports it) or a malformed entry.
-func opsResolveParam(doc *spec.Document, entry *yaml.Node, ptr string) (opsParam, bool) {
+func opsResolveParam(params *typesLookup, entry *yaml.Node) (opsParam, bool) {
 	entry = spec.Deref(entry)
 	if !spec.IsMap(entry) {
 		return opsParam{}, false
 	}
-	prm := opsParam{Node: entry, Ptr: ptr}
+	prm := opsParam{Node: entry, Entry: entry}
 	if r := spec.Deref(spec.Get(entry, "$ref")); r != nil {
 		if !spec.IsString(r) || !strings.HasPrefix(r.Value, "#/parameters/") {
 			return opsParam{}, false
 		}
 		prm.Ref = r.Value
-		target := spec.Get(spec.Get(doc.Root, "parameters"), typesUnescape(strings.TrimPrefix(r.Value, "#/parameters/")))
-		target = spec.Deref(target)
+		target := params.get(typesUnescape(strings.TrimPrefix(r.Value, "#/parameters/")))
 		if !spec.IsMap(target) {
 			return opsParam{}, false
 		}
@@ -296,14 +360,15 @@ func opsResolveParam(doc *spec.Document, entry *yaml.Node, ptr string) (opsParam
 
 // opsParams returns an operation's parameters the way api-compiler's
 // getAllResolvedParameters does: the operation's own, then the path item's
-// that the operation does not override (same name and in).
-func opsParams(doc *spec.Document, op spec.Operation) []opsParam {
-	var out []opsParam
+// that the operation does not override (same name and in). params indexes
+// the root parameters section; buf is reused.
+func opsParams(params *typesLookup, op spec.Operation, buf []opsParam) []opsParam {
+	out := buf[:0]
 	list := spec.Deref(spec.Get(op.Node, "parameters"))
 	if spec.IsSeq(list) {
-		base := spec.Append(op.Ptr, "parameters")
 		for i, e := range list.Content {
-			if prm, ok := opsResolveParam(doc, e, spec.Append(base, itoa(i))); ok {
+			if prm, ok := opsResolveParam(params, e); ok {
+				prm.idx = i
 				out = append(out, prm)
 			}
 		}
@@ -311,10 +376,9 @@ func opsParams(doc *spec.Document, op spec.Operation) []opsParam {
 	own := len(out)
 	shared := spec.Deref(spec.Get(op.Item, "parameters"))
 	if spec.IsSeq(shared) {
-		base := spec.Append(op.PathPtr, "parameters")
 	next:
 		for i, e := range shared.Content {
-			prm, ok := opsResolveParam(doc, e, spec.Append(base, itoa(i)))
+			prm, ok := opsResolveParam(params, e)
 			if !ok {
 				continue
 			}
@@ -323,6 +387,7 @@ func opsParams(doc *spec.Document, op spec.Operation) []opsParam {
 					continue next
 				}
 			}
+			prm.idx, prm.shared = i, true
 			out = append(out, prm)
 		}
 	}
@@ -354,36 +419,42 @@ which has no such start-up check (the ambiguous binding remains).`,
 		if p.Target == lint.TargetESP {
 			sev = lint.Warning
 		}
+		var buf []opsParam
+		var pairs [][2]string
+		root := newTypesLookup(p.Doc, "parameters")
 		for _, op := range opsSMOperations(p.Doc) {
 			if _, _, ok := opsOperationID(op); !ok {
 				continue // not converted into a method
 			}
-			params := opsParams(p.Doc, op)
+			params := opsParams(root, op, buf)
+			buf = params
 			if len(params) < 2 {
 				continue
 			}
-			var snakeToJSON map[string]string
+			// ESPv2 keeps a snake → JSON name map per request type; operations
+			// have few parameters, so a reused slice does the job without
+			// allocating a map per operation.
+			pairs = pairs[:0]
 			for _, prm := range params {
 				snake := opsSnake(prm.Name)
 				if snake == prm.Name {
 					continue
 				}
-				if snakeToJSON == nil {
-					snakeToJSON = make(map[string]string, len(params))
+				prev, ok := "", false
+				for _, pr := range pairs {
+					if pr[0] == snake {
+						prev, ok = pr[1], true
+						break
+					}
 				}
-				prev, ok := snakeToJSON[snake]
 				if !ok {
-					snakeToJSON[snake] = prm.Name
+					pairs = append(pairs, [2]string{snake, prm.Name})
 					continue
 				}
 				if prev == prm.Name {
 					continue
 				}
-				ptr := spec.Append(prm.Ptr, "name")
-				if prm.Ref != "" {
-					ptr = spec.Append(prm.Ptr, "$ref")
-				}
-				p.ReportSeverity(sev, ptr, "Operation '%s' in path '%s': parameters %q and %q both become the request field %s: ESPv2 refuses to start with \"detected two types with same snake_name (%s) but mistmatching json_name (%s, %s)\"; rename one of them", op.Method, op.Path, prev, prm.Name, snake, snake, prm.Name, prev)
+				p.ReportSeverity(sev, prm.NamePtr(op), "Operation '%s' in path '%s': parameters %q and %q both become the request field %s: ESPv2 refuses to start with \"detected two types with same snake_name (%s) but mistmatching json_name (%s, %s)\"; rename one of them", op.Method, op.Path, prev, prm.Name, snake, snake, prm.Name, prev)
 			}
 		}
 	},

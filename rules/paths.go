@@ -380,13 +380,16 @@ not in the template can never be set. Same verdict for every target.`,
 	Good:   "paths:\n  /shelves/{shelfId}:\n    get:\n      operationId: getShelf\n      parameters:\n      - {name: shelfId, in: path, required: true, type: string}\n",
 	Source: "Swagger 2.0 specification (Path Templating, parameter in: path); api-compiler HttpRuleGenerator",
 	Check: func(p *lint.Pass) {
-		reported := map[string]bool{} // path-item parameters are reported once
+		reported := map[*yaml.Node]bool{} // path-item parameters are reported once
+		var buf []opsParam
+		root := newTypesLookup(p.Doc, "parameters")
 		for _, op := range p.Doc.Operations() {
 			if !strings.HasPrefix(op.Path, "/") || !spec.IsMap(op.Node) {
 				continue
 			}
 			t := pathsParse(op.Path)
-			params := opsParams(p.Doc, op)
+			params := opsParams(root, op, buf)
+			buf = params
 			for _, v := range t.Vars {
 				name := v.Name
 				if i := strings.IndexByte(name, '.'); i >= 0 {
@@ -414,15 +417,11 @@ not in the template can never be set. Same verdict for every target.`,
 						break
 					}
 				}
-				if found || reported[prm.Ptr] {
+				if found || reported[prm.Entry] {
 					continue
 				}
-				reported[prm.Ptr] = true
-				ptr := spec.Append(prm.Ptr, "name")
-				if prm.Ref != "" {
-					ptr = spec.Append(prm.Ptr, "$ref")
-				}
-				p.Report(ptr, "path parameter %q is not in the path template '%s' (Operation '%s'); rename it to match a {variable} or change in: to query", prm.Name, op.Path, op.Method)
+				reported[prm.Entry] = true
+				p.Report(prm.NamePtr(op), "path parameter %q is not in the path template '%s' (Operation '%s'); rename it to match a {variable} or change in: to query", prm.Name, op.Path, op.Method)
 			}
 		}
 	},

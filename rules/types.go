@@ -25,6 +25,54 @@ func typesUnescape(tok string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 }
 
+// typesLookup finds entries of a mapping (definitions, parameters,
+// responses) by name; large mappings get a map on first use so that checking
+// every $ref of a big spec stays linear.
+type typesLookup struct {
+	n *yaml.Node
+	m map[string]*yaml.Node
+}
+
+// newTypesLookup indexes the mapping at key of the document root.
+func newTypesLookup(doc *spec.Document, key string) *typesLookup {
+	n := spec.Deref(spec.Get(doc.Root, key))
+	if n != nil && n.Kind != yaml.MappingNode {
+		n = nil
+	}
+	return &typesLookup{n: n}
+}
+
+// get returns the value named name, or nil.
+func (l *typesLookup) get(name string) *yaml.Node {
+	if l == nil || l.n == nil {
+		return nil
+	}
+	if len(l.n.Content) < 32 {
+		return spec.Deref(spec.Get(l.n, name))
+	}
+	if l.m == nil {
+		l.m = make(map[string]*yaml.Node, len(l.n.Content)/2)
+		for i := 0; i+1 < len(l.n.Content); i += 2 {
+			if _, dup := l.m[l.n.Content[i].Value]; !dup {
+				l.m[l.n.Content[i].Value] = spec.Deref(l.n.Content[i+1])
+			}
+		}
+	}
+	return l.m[name]
+}
+
+// names returns the keys of the mapping.
+func (l *typesLookup) names() []string {
+	if l == nil || l.n == nil {
+		return nil
+	}
+	out := make([]string, 0, len(l.n.Content)/2)
+	for i := 0; i+1 < len(l.n.Content); i += 2 {
+		out = append(out, l.n.Content[i].Value)
+	}
+	return out
+}
+
 // typesCtx says where a $ref was found.
 type typesCtx int
 
@@ -54,111 +102,169 @@ func (c typesCtx) String() string {
 type typesRef struct {
 	Ref  string
 	Node *yaml.Node // the $ref value node
-	Ptr  string     // pointer of the $ref value
 	Ctx  typesCtx
+	ptr  string
+}
+
+// Ptr returns the JSON pointer of the $ref value.
+func (r typesRef) Ptr() string { return r.ptr }
+
+// typesWalker walks the places Swagger 2.0 allows a $ref, keeping the
+// pointer as a token stack.
+type typesWalker struct {
+	toks []string
+	fn   func(typesRef)
+}
+
+func (w *typesWalker) push(t ...string) { w.toks = append(w.toks, t...) }
+func (w *typesWalker) pop(n int)        { w.toks = w.toks[:len(w.toks)-n] }
+
+func (w *typesWalker) emit(r *yaml.Node, ctx typesCtx) {
+	w.push("$ref")
+	w.fn(typesRef{Ref: r.Value, Node: r, Ctx: ctx, ptr: spec.Pointer(w.toks...)})
+	w.pop(1)
 }
 
 // typesRefs calls fn for every $ref in the places Swagger 2.0 allows one:
 // schemas (definitions, body parameters, responses, recursively through
 // properties, items, additionalProperties and allOf), parameter entries and
 // response objects. Examples, defaults, enums and extensions are not walked.
+// The document is walked once; the rules that need its references share the
+// result.
 func typesRefs(doc *spec.Document, fn func(r typesRef)) {
+	c := opsCacheFor(doc)
+	c.refsOnce.Do(func() {
+		typesWalkRefs(doc, func(r typesRef) { c.refs = append(c.refs, r) })
+	})
+	for _, r := range c.refs {
+		fn(r)
+	}
+}
+
+func typesWalkRefs(doc *spec.Document, fn func(r typesRef)) {
 	root := doc.Root
+	w := &typesWalker{toks: make([]string, 0, 32), fn: fn}
 	spec.Pairs(spec.Get(root, "definitions"), func(k, v *yaml.Node) {
-		typesWalkSchema(v, spec.Pointer("definitions", k.Value), typesInDefinition, fn, 0)
+		w.push("definitions", k.Value)
+		w.schema(v, typesInDefinition, 0)
+		w.pop(2)
 	})
 	spec.Pairs(spec.Get(root, "parameters"), func(k, v *yaml.Node) {
-		typesWalkParam(v, spec.Pointer("parameters", k.Value), fn)
+		w.push("parameters", k.Value)
+		w.param(v)
+		w.pop(2)
 	})
 	spec.Pairs(spec.Get(root, "responses"), func(k, v *yaml.Node) {
-		typesWalkResponse(v, spec.Pointer("responses", k.Value), fn)
+		w.push("responses", k.Value)
+		w.response(v)
+		w.pop(2)
 	})
 	spec.Pairs(spec.Get(root, "paths"), func(pk, item *yaml.Node) {
 		if !strings.HasPrefix(pk.Value, "/") {
 			return
 		}
-		pathPtr := spec.Pointer("paths", pk.Value)
+		w.push("paths", pk.Value)
 		spec.Pairs(item, func(mk, op *yaml.Node) {
 			switch {
 			case mk.Value == "parameters":
-				typesWalkParamList(op, spec.Append(pathPtr, "parameters"), fn)
+				w.push("parameters")
+				w.paramList(op)
+				w.pop(1)
 			case spec.IsMethod(mk.Value):
-				opPtr := spec.Append(pathPtr, mk.Value)
-				typesWalkParamList(spec.Get(op, "parameters"), spec.Append(opPtr, "parameters"), fn)
+				w.push(mk.Value, "parameters")
+				w.paramList(spec.Get(op, "parameters"))
+				w.pop(1)
+				w.push("responses")
 				spec.Pairs(spec.Get(op, "responses"), func(rk, rv *yaml.Node) {
 					if strings.HasPrefix(rk.Value, "x-") {
 						return
 					}
-					typesWalkResponse(rv, spec.Append(opPtr, "responses", rk.Value), fn)
+					w.push(rk.Value)
+					w.response(rv)
+					w.pop(1)
 				})
+				w.pop(2)
 			}
 		})
+		w.pop(2)
 	})
 }
 
-func typesWalkParamList(list *yaml.Node, ptr string, fn func(typesRef)) {
+func (w *typesWalker) paramList(list *yaml.Node) {
 	list = spec.Deref(list)
 	if !spec.IsSeq(list) {
 		return
 	}
 	for i, e := range list.Content {
-		typesWalkParam(e, spec.Append(ptr, itoa(i)), fn)
+		w.push(itoa(i))
+		w.param(e)
+		w.pop(1)
 	}
 }
 
-func typesWalkParam(p *yaml.Node, ptr string, fn func(typesRef)) {
+func (w *typesWalker) param(p *yaml.Node) {
 	p = spec.Deref(p)
 	if r := spec.Deref(spec.Get(p, "$ref")); spec.IsString(r) {
-		fn(typesRef{Ref: r.Value, Node: r, Ptr: spec.Append(ptr, "$ref"), Ctx: typesParamRef})
+		w.emit(r, typesParamRef)
 		return
 	}
 	if s := spec.Get(p, "schema"); s != nil {
-		typesWalkSchema(s, spec.Append(ptr, "schema"), typesInBody, fn, 0)
+		w.push("schema")
+		w.schema(s, typesInBody, 0)
+		w.pop(1)
 	}
 }
 
-func typesWalkResponse(r *yaml.Node, ptr string, fn func(typesRef)) {
+func (w *typesWalker) response(r *yaml.Node) {
 	r = spec.Deref(r)
 	if ref := spec.Deref(spec.Get(r, "$ref")); spec.IsString(ref) {
-		fn(typesRef{Ref: ref.Value, Node: ref, Ptr: spec.Append(ptr, "$ref"), Ctx: typesResponseRef})
+		w.emit(ref, typesResponseRef)
 		return
 	}
 	if s := spec.Get(r, "schema"); s != nil {
-		typesWalkSchema(s, spec.Append(ptr, "schema"), typesInResponse, fn, 0)
+		w.push("schema")
+		w.schema(s, typesInResponse, 0)
+		w.pop(1)
 	}
 }
 
-func typesWalkSchema(s *yaml.Node, ptr string, ctx typesCtx, fn func(typesRef), depth int) {
+func (w *typesWalker) schema(s *yaml.Node, ctx typesCtx, depth int) {
 	s = spec.Deref(s)
 	if s == nil || s.Kind != yaml.MappingNode || depth > 64 {
 		return
 	}
 	if r := spec.Deref(spec.Get(s, "$ref")); spec.IsString(r) {
-		fn(typesRef{Ref: r.Value, Node: r, Ptr: spec.Append(ptr, "$ref"), Ctx: ctx})
+		w.emit(r, ctx)
 		return // siblings of $ref are ignored in Swagger 2.0
 	}
-	spec.Pairs(s, func(k, v *yaml.Node) {
+	for i := 0; i+1 < len(s.Content); i += 2 {
+		k, v := s.Content[i], spec.Deref(s.Content[i+1])
 		switch k.Value {
 		case "properties":
-			spec.Pairs(v, func(pk, pv *yaml.Node) {
-				typesWalkSchema(pv, spec.Append(ptr, "properties", pk.Value), ctx, fn, depth+1)
-			})
-		case "items", "additionalProperties":
-			if v != nil && v.Kind == yaml.SequenceNode {
-				for i, it := range v.Content {
-					typesWalkSchema(it, spec.Append(ptr, k.Value, itoa(i)), ctx, fn, depth+1)
-				}
-				return
+			if v == nil || v.Kind != yaml.MappingNode {
+				continue
 			}
-			typesWalkSchema(v, spec.Append(ptr, k.Value), ctx, fn, depth+1)
-		case "allOf":
-			if v != nil && v.Kind == yaml.SequenceNode {
-				for i, it := range v.Content {
-					typesWalkSchema(it, spec.Append(ptr, "allOf", itoa(i)), ctx, fn, depth+1)
-				}
+			w.push("properties")
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				w.push(v.Content[j].Value)
+				w.schema(v.Content[j+1], ctx, depth+1)
+				w.pop(1)
 			}
+			w.pop(1)
+		case "items", "additionalProperties", "allOf":
+			w.push(k.Value)
+			if v != nil && v.Kind == yaml.SequenceNode {
+				for j, it := range v.Content {
+					w.push(itoa(j))
+					w.schema(it, ctx, depth+1)
+					w.pop(1)
+				}
+			} else if k.Value != "allOf" {
+				w.schema(v, ctx, depth+1)
+			}
+			w.pop(1)
 		}
-	})
+	}
 }
 
 // typesIsExternal reports whether ref points outside the document.
@@ -203,7 +309,7 @@ Swagger 2.0 and are resolved by the parser before types are built, so they are n
 			if i := strings.LastIndexByte(r.Ref, '/'); i >= 0 && i+1 < len(r.Ref) {
 				hint = "; move the schema under definitions and write '" + typesDefPrefix + r.Ref[i+1:] + "'"
 			}
-			p.ReportNode(lint.Error, r.Node, r.Ptr, "Type definition reference path '%s' must begin with '#/definitions/' (in a %s)%s", r.Ref, r.Ctx, hint)
+			p.ReportNode(lint.Error, r.Node, r.Ptr(), "Type definition reference path '%s' must begin with '#/definitions/' (in a %s)%s", r.Ref, r.Ctx, hint)
 		})
 	},
 }
@@ -235,7 +341,7 @@ examples deploy with dangling response references). Same verdict for every targe
 			if r.Ctx == typesInResponse {
 				sev = lint.Warning
 			}
-			p.ReportNode(sev, r.Node, r.Ptr, "Reference path %s found, but no Definitions section in OpenApi File. Add a top-level definitions: section with %s", r.Ref, strings.TrimPrefix(r.Ref, typesDefPrefix))
+			p.ReportNode(sev, r.Node, r.Ptr(), "Reference path %s found, but no Definitions section in OpenApi File. Add a top-level definitions: section with %s", r.Ref, strings.TrimPrefix(r.Ref, typesDefPrefix))
 		})
 	},
 }
@@ -257,41 +363,35 @@ Swagger tool rejects the document: error. Same verdict for every target.`,
 	Good:   "responses:\n  200:\n    schema: {$ref: '#/definitions/ListShelvesResponse'}\ndefinitions:\n  ListShelvesResponse: {type: object}\n",
 	Source: "api-compiler TypeBuilder.addTypeFromModel (null model → google.protobuf.Value); esp-v2 examples/dynamic_routing service_config_generated.json",
 	Check: func(p *lint.Pass) {
-		defs := typesDefinitions(p.Doc)
+		defs := newTypesLookup(p.Doc, "definitions")
 		hasDefs := spec.Get(p.Doc.Root, "definitions") != nil
-		responses := spec.Deref(spec.Get(p.Doc.Root, "responses"))
+		responses := newTypesLookup(p.Doc, "responses")
 		typesRefs(p.Doc, func(r typesRef) {
 			switch {
 			case r.Ctx == typesResponseRef:
 				if !strings.HasPrefix(r.Ref, "#/responses/") {
 					if !typesIsExternal(r.Ref) {
-						p.ReportNode(lint.Warning, r.Node, r.Ptr, "response $ref %q must point into #/responses/; the response cannot be resolved", r.Ref)
+						p.ReportNode(lint.Warning, r.Node, r.Ptr(), "response $ref %q must point into #/responses/; the response cannot be resolved", r.Ref)
 					}
 					return
 				}
-				if spec.Get(responses, typesUnescape(strings.TrimPrefix(r.Ref, "#/responses/"))) == nil {
-					p.ReportNode(lint.Warning, r.Node, r.Ptr, "Reference %s cannot be resolved: the top-level responses section has no such entry", r.Ref)
+				if responses.get(typesUnescape(strings.TrimPrefix(r.Ref, "#/responses/"))) == nil {
+					p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s cannot be resolved: the top-level responses section has no such entry", r.Ref)
 				}
 			case typesSchemaCtx(r.Ctx) && strings.HasPrefix(r.Ref, typesDefPrefix) && hasDefs:
 				name := typesUnescape(strings.TrimPrefix(r.Ref, typesDefPrefix))
-				if spec.Get(defs, name) != nil {
+				if defs.get(name) != nil {
 					return
 				}
 				hint := ""
-				if defs != nil {
-					var names []string
-					for i := 0; i+1 < len(defs.Content); i += 2 {
-						names = append(names, defs.Content[i].Value)
-					}
-					if s := lint.Suggest(name, names); s != "" {
-						hint = "; did you mean " + typesDefPrefix + s + "?"
-					}
+				if s := lint.Suggest(name, defs.names()); s != "" {
+					hint = "; did you mean " + typesDefPrefix + s + "?"
 				}
 				if r.Ctx == typesInResponse {
-					p.ReportNode(lint.Warning, r.Node, r.Ptr, "Reference %s cannot be resolved: definitions has no %q; Service Management types this response as google.protobuf.Value%s", r.Ref, name, hint)
+					p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s cannot be resolved: definitions has no %q; Service Management types this response as google.protobuf.Value%s", r.Ref, name, hint)
 					return
 				}
-				p.ReportNode(lint.Error, r.Node, r.Ptr, "Reference %s cannot be resolved: definitions has no %q (in a %s); Service Management silently types it as google.protobuf.Value and other Swagger tools reject the document%s", r.Ref, name, r.Ctx, hint)
+				p.ReportNode(lint.Error, r.Node, r.Ptr(), "Reference %s cannot be resolved: definitions has no %q (in a %s); Service Management silently types it as google.protobuf.Value and other Swagger tools reject the document%s", r.Ref, name, r.Ctx, hint)
 			}
 		})
 	},
@@ -314,20 +414,20 @@ target.`,
 	Good:   "parameters:\n- $ref: '#/parameters/shelfId'\n# with, at the top level:\n# parameters:\n#   shelfId: {name: shelfId, in: path, required: true, type: string}\n",
 	Source: "api-compiler ApiFromSwagger.getResolvedParameters (Reference %s cannot be resolved)",
 	Check: func(p *lint.Pass) {
-		params := spec.Deref(spec.Get(p.Doc.Root, "parameters"))
+		params := newTypesLookup(p.Doc, "parameters")
 		typesRefs(p.Doc, func(r typesRef) {
 			if r.Ctx != typesParamRef || typesIsExternal(r.Ref) {
 				return
 			}
 			if !strings.HasPrefix(r.Ref, "#/parameters/") {
-				p.ReportNode(lint.Error, r.Node, r.Ptr, "Reference %s cannot be resolved as a parameter: a parameter $ref must point into #/parameters/; Service Management drops the parameter", r.Ref)
+				p.ReportNode(lint.Error, r.Node, r.Ptr(), "Reference %s cannot be resolved as a parameter: a parameter $ref must point into #/parameters/; Service Management drops the parameter", r.Ref)
 				return
 			}
 			name := typesUnescape(strings.TrimPrefix(r.Ref, "#/parameters/"))
-			if spec.IsMap(spec.Get(params, name)) {
+			if spec.IsMap(params.get(name)) {
 				return
 			}
-			p.ReportNode(lint.Error, r.Node, r.Ptr, "Reference %s cannot be resolved: the top-level parameters section has no %q, and Service Management drops the parameter (with only a warning)", r.Ref, name)
+			p.ReportNode(lint.Error, r.Node, r.Ptr(), "Reference %s cannot be resolved: the top-level parameters section has no %q, and Service Management drops the parameter (with only a warning)", r.Ref, name)
 		})
 	},
 }
@@ -353,10 +453,10 @@ reminding you to pass the file to gcloud too. Same verdict for every target.`,
 				return
 			}
 			if strings.Contains(r.Ref, "://") || strings.HasPrefix(r.Ref, "//") {
-				p.ReportNode(lint.Error, r.Node, r.Ptr, "$ref %q points to a URL: references to types outside the provided OpenAPI document are not allowed and will be rejected; copy the schema under definitions", r.Ref)
+				p.ReportNode(lint.Error, r.Node, r.Ptr(), "$ref %q points to a URL: references to types outside the provided OpenAPI document are not allowed and will be rejected; copy the schema under definitions", r.Ref)
 				return
 			}
-			p.ReportNode(lint.Warning, r.Node, r.Ptr, "$ref %q points to another file, which corsgate does not read: deploy that file in the same gcloud endpoints services deploy command, or Service Management fails with \"Unable to load RELATIVE ref: %s\"", r.Ref, r.Ref)
+			p.ReportNode(lint.Warning, r.Node, r.Ptr(), "$ref %q points to another file, which corsgate does not read: deploy that file in the same gcloud endpoints services deploy command, or Service Management fails with \"Unable to load RELATIVE ref: %s\"", r.Ref, r.Ref)
 		})
 	},
 }
@@ -528,13 +628,16 @@ Same verdict for every target.`,
 	Good:   "parameters:\n- name: labels\n  in: body\n  schema:\n    type: object\n    properties:\n      labels: {type: object, additionalProperties: {type: string}}\n",
 	Source: "api-compiler TypeBuilder.addTypeFromModel (map → repeated MapEntry); google.api.HttpRule body validation",
 	Check: func(p *lint.Pass) {
-		defs := typesDefinitions(p.Doc)
-		reported := map[string]bool{}
+		defs := newTypesLookup(p.Doc, "definitions")
+		params := newTypesLookup(p.Doc, "parameters")
+		reported := map[*yaml.Node]bool{}
+		var buf []opsParam
 		for _, op := range opsSMOperations(p.Doc) {
 			if _, _, ok := opsOperationID(op); !ok {
 				continue
 			}
-			for _, prm := range opsParams(p.Doc, op) {
+			buf = opsParams(params, op, buf)
+			for _, prm := range buf {
 				if prm.In != "body" {
 					continue
 				}
@@ -546,21 +649,21 @@ Same verdict for every target.`,
 						break
 					}
 					via = r.Value
-					schema = spec.Deref(spec.Get(defs, typesUnescape(strings.TrimPrefix(r.Value, typesDefPrefix))))
+					schema = defs.get(typesUnescape(strings.TrimPrefix(r.Value, typesDefPrefix)))
 				}
 				if schema == nil || schema.Kind != yaml.MappingNode || spec.Get(schema, "$ref") != nil ||
 					spec.Get(schema, "allOf") != nil || typesTypeIs(schema, "array") ||
 					spec.Get(schema, "properties") != nil || !spec.IsMap(spec.Get(schema, "additionalProperties")) {
 					continue
 				}
-				ptr := spec.Append(prm.Ptr, "schema")
-				if prm.Ref != "" {
-					ptr = spec.Append(prm.Ptr, "$ref")
-				}
-				if reported[ptr] {
+				if reported[prm.Entry] {
 					continue
 				}
-				reported[ptr] = true
+				reported[prm.Entry] = true
+				ptr := spec.Append(prm.Ptr(op), "schema")
+				if prm.Ref != "" {
+					ptr = spec.Append(prm.Ptr(op), "$ref")
+				}
 				through := ""
 				if via != "" {
 					through = " (" + via + " is a map)"
