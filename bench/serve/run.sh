@@ -23,7 +23,9 @@
 # Usage: bench/serve/run.sh            (from the repository root or anywhere)
 # Environment: DURATION (10s) ROUNDS (3) CONNS (32) THREADS (1) WARMUP (3s)
 #              NGINX_WORKERS (1) TARGETS ("direct nginx corsgate corsgate-log")
-#              OUT=dir copies the raw results there; KEEP=1 keeps the temp dir.
+#              OUT=dir copies the raw results there; KEEP=1 keeps the temp dir;
+#              PROFILE=1 adds a perf profile (perf record -g) of corsgate and
+#              nginx under each load after the rounds.
 # Needs: go, wrk, nginx. Binds 127.0.0.1 only; stops what it started by PID.
 set -euo pipefail
 
@@ -298,9 +300,34 @@ END {
 	}
 }' "$rows" | tee "$work/summary.md"
 
+if [ "${PROFILE:-}" = 1 ] && command -v perf >/dev/null; then
+	for target in corsgate nginx; do
+		has "$target" || continue
+		for kind in preflight get; do
+			prof="$work/profile-$target-$kind"
+			# shellcheck disable=SC2046
+			pids=$(pids_of "$target" | tr ' ' ',' | sed 's/,*$//')
+			perf record -q -F 499 -g -p "$pids" -o "$prof.data" -- sleep 8 2>/dev/null &
+			perfpid=$!
+			sleep 0.5
+			wrk -t"$THREADS" -c"$CONNS" -d7s -s "$work/$kind.lua" "http://127.0.0.1:$(port_of "$target")$PATH_GET" >"$prof.wrk"
+			wait "$perfpid" || true
+			{
+				echo "### $target $kind: $(awk '/^Requests\/sec:/ {print $2}' "$prof.wrk") req/s under perf"
+				echo "by DSO (kernel vs process):"
+				perf report -i "$prof.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -6
+				echo "top symbols (self):"
+				perf report -i "$prof.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -25
+			} >"$prof.txt" || true # head closes the pipe early (pipefail)
+			cat "$prof.txt"
+		done
+	done
+fi
+
 if [ -n "${OUT:-}" ]; then
 	mkdir -p "$OUT"
 	cp "$rows" "$work/summary.md" "$work/samples.txt" "$OUT/"
 	cp "$work"/wrk-*.txt "$OUT/" 2>/dev/null || true
+	cp "$work"/profile-*.txt "$OUT/" 2>/dev/null || true
 	echo "results copied to $OUT" >&2
 fi
