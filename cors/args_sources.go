@@ -239,11 +239,24 @@ func isFlagPiece(p string) bool { return strings.HasPrefix(strings.TrimLeft(p, "
 
 // ReadArgsFile reads proxy arguments from a file: a Kubernetes manifest
 // (Deployment, Pod, List, several documents) whose container `args:` hold
-// the flags; a YAML list or `args:` mapping of strings; or a plain args file
-// with shell words, one or more per line, # comments allowed. Every argument
+// the flags; a YAML list or `args:` mapping of strings; the JSON document of
+// `corsgate flags --format json` (its "args"); or a plain args file with
+// shell words, one or more per line, # comments allowed. Every argument
 // keeps its line and column. The error is for text that cannot be read
 // (bad YAML in a manifest, an unterminated quote).
 func ReadArgsFile(name string, data []byte) (ArgList, error) {
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+		// `corsgate flags --format json` output.
+		l, _, err := ReadJSONOutput(t)
+		if err != nil {
+			return ArgList{}, fmt.Errorf("%s: %w", name, err)
+		}
+		l.Name = name
+		for i := range l.Args {
+			l.Args[i].Source = name
+		}
+		return l, nil
+	}
 	if looksLikeYAMLArgs(data) {
 		return readManifest(name, data)
 	}

@@ -24,6 +24,13 @@ func readBack(t testing.TB, format Format, text string) ArgList {
 		l, err = ReadCommandLine(text)
 	case FormatJSON:
 		l, _, err = ReadJSONOutput([]byte(text))
+		if err == nil {
+			// The file reader recognises it too.
+			fl, ferr := ReadArgsFile("out.json", []byte(text))
+			if ferr != nil || !cmp.Equal(argTexts(fl), argTexts(l)) {
+				t.Fatalf("ReadArgsFile on JSON output: %v %q", ferr, argTexts(fl))
+			}
+		}
 	default:
 		t.Fatalf("format %s is not readable", format)
 	}
