@@ -97,6 +97,9 @@ type Options struct {
 	Observe func(*Record)
 	// Transport overrides the tuned default transport (tests).
 	Transport http.RoundTripper
+	// BackendTimeout bounds the wait for the backend's response headers
+	// (default BackendTimeout, ESPv2's 15 s deadline).
+	BackendTimeout time.Duration
 }
 
 // Handler is the proxy. It is safe for concurrent use.
@@ -145,7 +148,11 @@ func New(o Options) (*Handler, error) {
 		target := o.Backend
 		tr := o.Transport
 		if tr == nil {
-			tr = NewTransport()
+			t := NewTransport()
+			if o.BackendTimeout > 0 {
+				t.ResponseHeaderTimeout = o.BackendTimeout
+			}
+			tr = t
 		}
 		h.rp = &httputil.ReverseProxy{
 			Rewrite: func(pr *httputil.ProxyRequest) {
@@ -490,8 +497,14 @@ func classify(err error) (int, string) {
 	return http.StatusBadGateway, MsgUpstreamBad
 }
 
+// nginxErrorPage is nginx's built-in error page (its own reason phrases:
+// "Gateway Time-out", not Go's "Gateway Timeout").
 func nginxErrorPage(code int) []byte {
-	t := strconv.Itoa(code) + " " + http.StatusText(code)
+	reason := http.StatusText(code)
+	if code == http.StatusGatewayTimeout {
+		reason = "Gateway Time-out"
+	}
+	t := strconv.Itoa(code) + " " + reason
 	return []byte("<html>\r\n<head><title>" + t + "</title></head>\r\n<body>\r\n<center><h1>" + t +
 		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n")
 }

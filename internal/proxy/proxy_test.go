@@ -500,3 +500,61 @@ func TestUnverifiedChoices(t *testing.T) {
 		t.Errorf("GET /v1/shelves/a%%2Fb: %d reached %v", x.status, x.reached)
 	}
 }
+
+// TestUpstreamFailures drives the Envoy-like local replies for a backend that
+// answers too late (504) or with bytes that are not HTTP (502), for ESPv2 and
+// ESP v1, and checks that the CORS headers still decorate them.
+func TestUpstreamFailures(t *testing.T) {
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}))
+	defer slow.Close()
+	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		buf.WriteString("NOT HTTP AT ALL\r\n\r\n")
+		buf.Flush()
+		c.Close()
+	}))
+	defer garbage.Close()
+	tests := []struct {
+		name    string
+		proxy   cors.Proxy
+		backend string
+		status  int
+		body    string
+	}{
+		{"espv2 timeout", cors.ESPv2, slow.URL, 504, `{"code":504,"message":"upstream request timeout"}`},
+		{"espv2 garbage", cors.ESPv2, garbage.URL, 502, `{"code":502,"message":"` + MsgUpstreamBad + `"}`},
+		{"esp timeout", cors.ESP, slow.URL, 504, "504 Gateway Time-out"},
+		{"esp garbage", cors.ESP, garbage.URL, 502, "502 Bad Gateway"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := cors.NewEngine(preset(tt.proxy, nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, _ := url.Parse(tt.backend)
+			h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(false, "")), Backend: u, BackendTimeout: 200 * time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := httptest.NewRequest("GET", "/v1/shelves", nil)
+			r.Header.Set("Origin", appOrigin)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.body) {
+				t.Errorf("got %d %q, want %d containing %q", w.Code, w.Body, tt.status, tt.body)
+			}
+			if w.Header().Get("Access-Control-Allow-Origin") == "" {
+				t.Errorf("local reply not decorated: %v", w.Header())
+			}
+		})
+	}
+}
