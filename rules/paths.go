@@ -100,8 +100,12 @@ func pathsParse(path string) pathsTemplate {
 			case name == "":
 				set(pathsGrammar, "the variable %s has no name", raw)
 			case strings.HasSuffix(name, "+"):
-				set(pathsGreedyPlus, "%s is AWS API Gateway syntax", raw)
 				name = strings.TrimSuffix(name, "+")
+				if name == "" {
+					set(pathsGrammar, "the variable %s has no name", raw)
+					break
+				}
+				set(pathsGreedyPlus, "%s is AWS API Gateway syntax", raw)
 			case strings.Contains(name, ".."), strings.HasPrefix(name, "."), strings.HasSuffix(name, "."):
 				set(pathsGrammar, "the variable %s has an empty field name", raw)
 			}
@@ -141,7 +145,7 @@ func pathsParse(path string) pathsTemplate {
 				for i < n && path[i] != '/' {
 					if path[i] == '{' {
 						if end := strings.IndexByte(path[i:], '}'); end > 0 {
-							if nm, _, _ := strings.Cut(path[i+1:i+end], "="); nm != "" {
+							if nm, _, _ := strings.Cut(path[i+1:i+end], "="); strings.TrimSuffix(nm, "+") != "" {
 								t.Vars = append(t.Vars, pathsVar{Name: strings.TrimSuffix(nm, "+"), Raw: path[i : i+end+1]})
 							}
 							i += end + 1
@@ -172,7 +176,7 @@ func pathsParse(path string) pathsTemplate {
 						if b < 0 {
 							break
 						}
-						if nm, _, _ := strings.Cut(rest[a+1:a+b], "="); nm != "" {
+						if nm, _, _ := strings.Cut(rest[a+1:a+b], "="); strings.TrimSuffix(nm, "+") != "" {
 							t.Vars = append(t.Vars, pathsVar{Name: strings.TrimSuffix(nm, "+"), Raw: rest[a : a+b+1]})
 						}
 						rest = rest[a+b+1:]
