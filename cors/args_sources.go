@@ -176,12 +176,28 @@ func ReadGcloudEnvVars(v string) (ArgList, error) {
 		}
 		return ArgList{}, fmt.Errorf("reading gcloud --set-env-vars value: %w", err)
 	}
+	// ESP v1's serverless image also reads CORS_PRESET and turns it into
+	// --cors_preset=<value> (docker/serverless/env-start-esp.py); ESPv2 has
+	// no such variable. It is read first, so a preset in ESP_ARGS wins.
+	var preset *Arg
 	for _, it := range items {
-		if it[0] == SourceEnvESPv2 || it[0] == SourceEnvESP {
-			return readEnvValue(it[0], it[1]), nil
+		if it[0] == "CORS_PRESET" {
+			preset = &Arg{Text: FlagPreset + "=" + it[1], Source: "CORS_PRESET"}
 		}
 	}
-	return ArgList{}, errors.New("reading gcloud --set-env-vars value: it sets neither ESPv2_ARGS nor ESP_ARGS")
+	for _, it := range items {
+		if it[0] == SourceEnvESPv2 || it[0] == SourceEnvESP {
+			l := readEnvValue(it[0], it[1])
+			if preset != nil && it[0] == SourceEnvESP {
+				l.Args = append([]Arg{*preset}, l.Args...)
+			}
+			return l, nil
+		}
+	}
+	if preset != nil {
+		return ArgList{Name: SourceEnvESP, Args: []Arg{*preset}}, nil
+	}
+	return ArgList{}, errors.New("reading gcloud --set-env-vars value: it sets neither ESPv2_ARGS nor ESP_ARGS (nor ESP's CORS_PRESET)")
 }
 
 // readEnvValue splits an ESPv2_ARGS value and records the findings that only

@@ -213,6 +213,11 @@ func TestReadEnv(t *testing.T) {
 	if len(l.Findings) != 1 || l.Findings[0].RuleID != RuleEnvMalformed {
 		t.Errorf("^^: findings = %+v", l.Findings)
 	}
+	// ESP v1 serverless: CORS_PRESET becomes --cors_preset, before ESP_ARGS.
+	l, err = ReadEnv("^@^CORS_PRESET=basic@ESP_ARGS=--cors_allow_origin=https://a.example")
+	if err != nil || len(l.Args) != 2 || l.Args[0].Text != "--cors_preset=basic" || l.Args[0].Source != "CORS_PRESET" {
+		t.Errorf("CORS_PRESET: %+v %v", l, err)
+	}
 	if _, err := ReadEnv("FOO=1"); err == nil {
 		t.Error("FOO=1 must be an error")
 	}
