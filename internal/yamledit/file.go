@@ -74,11 +74,13 @@ func (f *File) detect() {
 		flow bool // inside a flow collection
 	}
 	queue := []item{{f.doc.Root, false}}
-	seen := 0
-	for len(queue) > 0 && seen < 100000 {
-		n, inFlow := queue[0].n, queue[0].flow
-		queue = queue[1:]
-		seen++
+	// Breadth-first, bounded: the conventions show within the first
+	// thousand or so values, and a huge spec must not cost a full walk.
+	for head := 0; head < len(queue) && head < 100000; head++ {
+		if indentFound && seqFound && quotes[0]+quotes[1]+quotes[2] >= 1000 {
+			break
+		}
+		n, inFlow := queue[head].n, queue[head].flow
 		inner := inFlow || n.Style&yaml.FlowStyle != 0
 		switch n.Kind {
 		case yaml.MappingNode:
