@@ -107,7 +107,7 @@ files of one deploy share a host and a major version (see api-version-conflict).
 		if fix != "" && fix != v.Value {
 			hint = "; for example " + fix
 		}
-		p.Report(ptr, "Invalid API name '%s' : API names much conform to [a-z][a-z0-9]{0,39}. Use 1 to 40 lower-case letters and digits, starting with a letter%s", v.Value, hint)
+		p.Report(ptr, "Invalid API name '%s' : API names much conform to [a-z][a-z0-9]{0,39}+. Use 1 to 40 lower-case letters and digits, starting with a letter%s", v.Value, hint)
 	},
 }
 

@@ -291,28 +291,56 @@ host (a collection of unrelated services) is not reported. Same verdict for ever
 	},
 }
 
-// svcAPIKey returns the API name and major version Service Management derives
-// for a document (reference §1.7): x-google-api-name when set, else the host;
-// the major version is the first part of a three-part info.version, or the
-// whole version otherwise.
-func svcAPIKey(doc *spec.Document) (name, major, version string, ok bool) {
-	v := spec.Deref(spec.Get(spec.Get(doc.Root, "info"), "version"))
-	if v == nil || v.Kind != yaml.ScalarNode || v.Value == "" {
-		return "", "", "", false
+// svcAPIName is api-compiler's ApiNameGenerator.generate: "MAJOR.NAME",
+// where NAME is x-google-api-name or the host with every character outside
+// [A-Za-z0-9] replaced by "_" (and a "_" in front if it would not start with
+// a letter), and MAJOR is the first part of a three-part info.version, else
+// the whole version, with characters outside [A-Za-z0-9.] replaced by "_".
+func svcAPIName(host, apiName, version string) string {
+	clean := func(s string, dots bool) string {
+		b := []byte(s)
+		for i, c := range b {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || dots && c == '.') {
+				b[i] = '_'
+			}
+		}
+		return string(b)
 	}
-	version = v.Value
-	major = version
-	if parts := strings.Split(version, "."); len(parts) == 3 {
+	name := apiName
+	if name == "" {
+		name = clean(host, false)
+		if name == "" || !(name[0] >= 'a' && name[0] <= 'z' || name[0] >= 'A' && name[0] <= 'Z' || name[0] == '_') {
+			name = "_" + name
+		}
+	}
+	major := version
+	var parts []string
+	for _, part := range strings.Split(version, ".") {
+		if part != "" {
+			parts = append(parts, part)
+		}
+	}
+	if len(parts) == 3 {
 		major = parts[0]
 	}
-	if n := spec.Deref(spec.Get(doc.Root, "x-google-api-name")); spec.IsString(n) && n.Value != "" {
-		return n.Value, major, version, true
+	major = clean(major, true)
+	if major == "" {
+		return name
 	}
-	h, hok := svcHostString(doc)
-	if !hok {
-		return "", "", "", false
+	return major + "." + name
+}
+
+// svcAPIKey returns the generated API name of a document and its
+// info.version.
+func svcAPIKey(doc *spec.Document, host string) (name, version string) {
+	if v := spec.Deref(spec.Get(spec.Get(doc.Root, "info"), "version")); v != nil && v.Kind == yaml.ScalarNode {
+		version = v.Value
 	}
-	return h, major, version, true
+	apiName := ""
+	if n := spec.Deref(spec.Get(doc.Root, "x-google-api-name")); spec.IsString(n) {
+		apiName = n.Value
+	}
+	return svcAPIName(host, apiName, version), version
 }
 
 // APIVersionConflict is §2.8.
@@ -322,8 +350,9 @@ var APIVersionConflict = &lint.Rule{
 	Category: lint.CategoryService,
 	Severity: lint.Error,
 	Doc:      "Checks that OpenAPI files deployed together with the same host do not produce the same API name and major version.",
-	Details: `Service Management names each file's API after x-google-api-name, or after the host when that is not
-set, plus the major version of info.version (the first part of 1.2.3, else the whole string). Two
+	Details: `Service Management names each file's API MAJOR.NAME: NAME is x-google-api-name, or the host with
+every character outside [A-Za-z0-9] replaced by _ when that is not set; MAJOR is the first part of a
+three-part info.version (1 for 1.2.3), else the whole version string. Two
 files of one deploy with the same name and major version fail with "OpenAPI files includes
 conflicting API versions. Files and Versions found: {…}" (older wording: "Multiple OpenAPI files
 cannot have the same 'info.version' value"). Fix: give each file a distinct x-google-api-name.
@@ -343,17 +372,17 @@ Files are compared when they are in the same directory and share a host. Same ve
 			seen := map[string]first{}
 			for _, d := range g {
 				h, hok := svcHostString(d)
-				name, major, version, ok := svcAPIKey(d)
-				if !hok || !ok {
+				if !hok {
 					continue
 				}
-				key := h + "\x00" + name + "\x00" + major
+				name, version := svcAPIKey(d, h)
+				key := h + "\x00" + name
 				f, dup := seen[key]
 				if !dup {
 					seen[key] = first{d, version}
 					continue
 				}
-				p.Report(d, "/info/version", "OpenAPI files includes conflicting API versions. Files and Versions found: {%s: %s, %s: %s}. Both files of service %q produce API %q with major version %q; set a distinct x-google-api-name in each file", filepath.Base(f.doc.Name), f.version, filepath.Base(d.Name), version, h, name, major)
+				p.Report(d, "/info/version", "OpenAPI files includes conflicting API versions. Files and Versions found: {%s:%s, %s:%s}. Both files of service %q generate the API name %q; set a distinct x-google-api-name in each file", filepath.Base(f.doc.Name), f.version, filepath.Base(d.Name), version, h, name)
 			}
 		}
 	},
