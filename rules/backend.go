@@ -73,16 +73,19 @@ func beFindSites(doc *spec.Document, ops []spec.Operation) []beSite {
 	return out
 }
 
-// beGet returns the key, value and pointer of a field under either spelling.
-func beGet(site beSite, proto string) (k, v *yaml.Node, ptr string) {
+// beGet returns the key and value of a field under either spelling.
+func beGet(site beSite, proto string) (k, v *yaml.Node) {
 	for i := 0; site.node != nil && site.node.Kind == yaml.MappingNode && i+1 < len(site.node.Content); i += 2 {
 		kk := site.node.Content[i]
 		if beField[kk.Value] == proto {
-			return kk, spec.Deref(site.node.Content[i+1]), spec.Append(site.ptr, kk.Value)
+			return kk, spec.Deref(site.node.Content[i+1])
 		}
 	}
-	return nil, nil, ""
+	return nil, nil
 }
+
+// at returns the pointer of field key k of the site (built only when reporting).
+func (s beSite) at(k *yaml.Node) string { return spec.Append(s.ptr, k.Value) }
 
 func beWhere(s beSite) string {
 	if s.op == nil {
@@ -186,6 +189,18 @@ func beSplitAddress(addr string) (scheme, host string) {
 	return scheme, host
 }
 
+// beFindPlaceholder returns the placeholder in addr, if any. Every
+// placeholderRE alternative needs $, {, < or an upper-case letter, so most
+// addresses skip the (backtracking) regexp.
+func beFindPlaceholder(addr string) string {
+	for i := 0; i < len(addr); i++ {
+		if c := addr[i]; c == '$' || c == '{' || c == '<' || 'A' <= c && c <= 'Z' {
+			return placeholderRE.FindString(addr)
+		}
+	}
+	return ""
+}
+
 // BackendAddress checks the address URL.
 var BackendAddress = &lint.Rule{
 	ID:       "backend-address",
@@ -205,16 +220,17 @@ substitution).`,
 	Source: "esp-v2 src/go/util/url_util.go (ParseURI), src/go/configinfo/service_info.go; Cloud Endpoints troubleshooting (https:// or grpcs://)",
 	Check: func(p *lint.Pass) {
 		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
-			_, v, ptr := beGet(s, "address")
+			ak, v := beGet(s, "address")
 			if v == nil {
 				continue
 			}
+			ptr := s.at(ak)
 			if !spec.IsString(v) {
 				p.Report(ptr, "x-google-backend address must be a string URL such as https://backend.example.com, not %s", describe(v))
 				continue
 			}
 			addr := strings.TrimSpace(v.Value)
-			if m := placeholderRE.FindString(addr); m != "" {
+			if m := beFindPlaceholder(addr); m != "" {
 				p.ReportSeverity(lint.Warning, ptr, "x-google-backend address %q still holds the placeholder %q; substitute the real backend URL before deploy", addr, m)
 				continue
 			}
@@ -267,7 +283,7 @@ has, because that operation then goes to the local backend instead of the top-le
 		if rootK != nil {
 			rootSite = beSite{node: spec.Deref(rootV), key: rootK, ptr: spec.Pointer(backendKey)}
 		}
-		_, rootAddr, _ := beGet(rootSite, "address")
+		_, rootAddr := beGet(rootSite, "address")
 		apigw := p.Target == lint.TargetAPIGateway
 		if apigw && rootK == nil {
 			// Report once when nothing defines a backend at all.
@@ -296,13 +312,14 @@ has, because that operation then goes to the local backend instead of the top-le
 				}
 				continue
 			}
-			site := beSite{node: spec.Deref(v), key: k, ptr: spec.Append(op.Ptr, backendKey), op: op}
+			site := beSite{node: spec.Deref(v), key: k, op: op}
 			if !spec.IsMap(site.node) {
 				continue // backend-fields
 			}
-			if _, a, _ := beGet(site, "address"); a != nil {
+			if _, a := beGet(site, "address"); a != nil {
 				continue
 			}
+			site.ptr = spec.Append(op.Ptr, backendKey)
 			switch {
 			case apigw:
 				p.ReportKey(site.ptr, "%s has no address; API Gateway has no sidecar backend, and an operation-level x-google-backend does not inherit the top-level address: add address", beWhere(site))
@@ -352,10 +369,11 @@ and an operation-level one to CONSTANT_ADDRESS (the latter recalled from the doc
 	Source: "google.api.BackendRule.PathTranslation proto; esp-v2 examples/dynamic_routing",
 	Check: func(p *lint.Pass) {
 		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
-			k, v, ptr := beGet(s, "path_translation")
+			k, v := beGet(s, "path_translation")
 			if k == nil {
 				continue
 			}
+			ptr := s.at(k)
 			if spec.IsString(v) && (v.Value == "APPEND_PATH_TO_ADDRESS" || v.Value == "CONSTANT_ADDRESS") {
 				continue
 			}
@@ -384,10 +402,11 @@ var BackendProtocol = &lint.Rule{
 	Source:   "esp-v2 src/go/util/url_util.go (ParseBackendProtocol)",
 	Check: func(p *lint.Pass) {
 		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
-			k, v, ptr := beGet(s, "protocol")
+			k, v := beGet(s, "protocol")
 			if k == nil {
 				continue
 			}
+			ptr := s.at(k)
 			if !spec.IsString(v) {
 				p.Report(ptr, "protocol must be the string \"http/1.1\" or \"h2\", not %s", describe(v))
 				continue
@@ -416,10 +435,11 @@ warning. Anything that is not a number fails the deploy: error.`,
 	Source: "esp-v2 src/go/configinfo/service_info.go, src/go/util/util.go (DefaultResponseDeadline); esp-v2 examples/testdata/sidecar_backend",
 	Check: func(p *lint.Pass) {
 		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
-			k, v, ptr := beGet(s, "deadline")
+			k, v := beGet(s, "deadline")
 			if k == nil {
 				continue
 			}
+			ptr := s.at(k)
 			if v == nil || v.Kind != yaml.ScalarNode || !(spec.IsNumber(v) || spec.IsString(v)) {
 				p.Report(ptr, "deadline must be a number of seconds such as 30.0, not %s", describe(v))
 				continue
@@ -459,11 +479,12 @@ forward the caller's Authorization header untouched.`,
 	Source: "google.api.BackendRule proto (oneof authentication)",
 	Check: func(p *lint.Pass) {
 		for _, s := range beSites(p.Doc, secOperations(p.Doc)) {
-			ak, _, _ := beGet(s, "jwt_audience")
-			dk, _, dptr := beGet(s, "disable_auth")
+			ak, _ := beGet(s, "jwt_audience")
+			dk, _ := beGet(s, "disable_auth")
 			if ak == nil || dk == nil {
 				continue
 			}
+			dptr := s.at(dk)
 			p.ReportKey(dptr, "%s sets both %s and %s, which are one oneof in google.api.BackendRule; keep %s to send an ID token, or %s: true to forward the caller's Authorization header", beWhere(s), ak.Value, dk.Value, ak.Value, dk.Value)
 		}
 	},

@@ -158,7 +158,7 @@ route. See espv2-cors §1.6.`,
 			if defs == nil {
 				defs = secDefinitions(p.Doc)
 			}
-			list, listPtr := secEffective(p.Doc, op)
+			list, fromRoot := secRootScope(p.Doc).effective(op)
 			if corsPreflightCanPass(list, defs) {
 				continue
 			}
@@ -167,7 +167,7 @@ route. See espv2-cors §1.6.`,
 				names = append(names, strings.Join(secNames(req), "+"))
 			}
 			inherited := ""
-			if listPtr == "/security" {
+			if fromRoot {
 				inherited = " (inherited from the top-level security)"
 			}
 			p.ReportNode(lint.Warning, op.Key, op.Ptr, "path %q defines its own options operation, so allowCors does not generate the open preflight route for it; this operation requires the security scheme(s) %s%s, which a browser preflight never sends (no Authorization, custom headers or cookies), so preflights to %s fail with 401 and the browser reports a CORS error. Add security: [] to this operation, or remove it and let allowCors route preflights to the backend",
@@ -205,13 +205,14 @@ naming the headers; if the proxy should answer preflights instead, use --cors_pr
 		// Most operations share a few security lists (often the top-level
 		// one): compute each list's headers once.
 		memo := map[*yaml.Node][]string{}
+		scope := secRootScope(p.Doc)
 		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			if op.Method == "options" {
 				continue
 			}
-			list, _ := secEffective(p.Doc, op)
+			list, _ := scope.effective(op)
 			if list == nil {
 				continue
 			}

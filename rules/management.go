@@ -303,8 +303,11 @@ key fails the deploy. It is read on operations only; at the top level or on a pa
 			if k == nil {
 				continue
 			}
-			ptr := spec.Append(op.Ptr, quotaKey)
 			q = spec.Deref(q)
+			if spec.IsMap(q) && mgmtQuotaOK(q) {
+				continue // the common, valid case: no pointer to build
+			}
+			ptr := spec.Append(op.Ptr, quotaKey)
 			if !spec.IsMap(q) {
 				p.ReportKey(ptr, "x-google-quota must be an object {metricCosts: {METRIC: COST}}, not %s", spec.TypeName(q))
 				continue
@@ -329,6 +332,24 @@ key fails the deploy. It is read on operations only; at the top level or on a pa
 			})
 		}
 	},
+}
+
+// mgmtQuotaOK reports whether an x-google-quota object is exactly
+// {metricCosts|metric_costs: {NAME: non-negative integer, …}}.
+func mgmtQuotaOK(q *yaml.Node) bool {
+	if len(q.Content) != 2 || mgmtMetricRuleFields[q.Content[0].Value] != "metric_costs" {
+		return false
+	}
+	costs := spec.Deref(q.Content[1])
+	if costs == nil || costs.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 1; i < len(costs.Content); i += 2 {
+		if n, ok := mgmtInt64(costs.Content[i]); !ok || n < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // QuotaUndefinedMetric checks references to metrics.
@@ -372,13 +393,13 @@ var QuotaUndefinedMetric = &lint.Rule{
 				continue
 			}
 			load()
-			method := op.Method + " " + op.Path
-			if id := spec.Deref(spec.Get(op.Node, "operationId")); spec.IsString(id) {
-				method = id.Value
-			}
 			spec.Pairs(costs, func(mk, _ *yaml.Node) {
 				if defined[mk.Value] {
 					return
+				}
+				method := op.Method + " " + op.Path
+				if id := spec.Deref(spec.Get(op.Node, "operationId")); spec.IsString(id) {
+					method = id.Value
 				}
 				p.ReportKey(spec.Append(op.Ptr, quotaKey, ck.Value, mk.Value), "Quota Extension for method '%s' references undefined metric(s) '%s'%s", method, mk.Value, hint(mk.Value))
 			})
@@ -416,6 +437,7 @@ key are not charged and the limit does not hold for them.`,
 	Source: "Cloud Endpoints docs, Configuring quotas (quota is per consumer project, identified by API key); api-compiler AuthBuilder.isApiKeyRequired",
 	Check: func(p *lint.Pass) {
 		var defs secDefs
+		scope := secRootScope(p.Doc)
 		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
@@ -426,7 +448,7 @@ key are not charged and the limit does not hold for them.`,
 			if defs == nil {
 				defs = secDefinitions(p.Doc)
 			}
-			list, _ := secEffective(p.Doc, op)
+			list, _ := scope.effective(op)
 			if secRequiresAPIKey(list, defs) {
 				continue
 			}

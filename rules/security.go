@@ -63,31 +63,45 @@ func (l secList) path() string {
 	return spec.Append(l.op.Ptr, "security")
 }
 
+var secListsCache secDocCache[[]secList]
+
 // secLists returns the root security list and every operation's own list
-// (inherited root lists are not repeated).
+// (inherited root lists are not repeated), computed once per document.
 func secLists(doc *spec.Document, ops []spec.Operation) []secList {
-	var out []secList
-	if v := spec.Deref(spec.Get(doc.Root, "security")); spec.IsSeq(v) {
-		out = append(out, secList{node: v})
-	}
-	for i := range ops {
-		if v := spec.Deref(spec.Get(ops[i].Node, "security")); spec.IsSeq(v) {
-			out = append(out, secList{node: v, op: &ops[i]})
+	return secListsCache.get(doc, func() []secList {
+		var out []secList
+		if v := spec.Deref(spec.Get(doc.Root, "security")); spec.IsSeq(v) {
+			out = append(out, secList{node: v})
 		}
-	}
-	return out
+		for i := range ops {
+			if v := spec.Deref(spec.Get(ops[i].Node, "security")); spec.IsSeq(v) {
+				out = append(out, secList{node: v, op: &ops[i]})
+			}
+		}
+		return out
+	})
 }
 
-// secEffective returns the security list that applies to op: its own, else
-// the root one; nil when neither exists (no requirement).
-func secEffective(doc *spec.Document, op *spec.Operation) (list *yaml.Node, ptr string) {
+// secScope resolves which security list applies to an operation. Build it
+// once per check (secRootScope) so the top-level list is looked up once.
+type secScope struct {
+	root    *yaml.Node
+	hasRoot bool
+}
+
+func secRootScope(doc *spec.Document) secScope {
+	k, v := spec.MapGet(doc.Root, "security")
+	return secScope{root: spec.Deref(v), hasRoot: k != nil}
+}
+
+// effective returns the security list that applies to op: its own, else the
+// top-level one; nil when neither exists (no requirement). fromRoot tells
+// which.
+func (s secScope) effective(op *spec.Operation) (list *yaml.Node, fromRoot bool) {
 	if k, v := spec.MapGet(op.Node, "security"); k != nil {
-		return spec.Deref(v), spec.Append(op.Ptr, "security")
+		return spec.Deref(v), false
 	}
-	if k, v := spec.MapGet(doc.Root, "security"); k != nil {
-		return spec.Deref(v), "/security"
-	}
-	return nil, ""
+	return s.root, s.hasRoot
 }
 
 // secRequiresAPIKey mirrors api-compiler AuthBuilder.isApiKeyRequired: true
@@ -353,13 +367,14 @@ intentionally keyless.`,
 	Source: "api-compiler AuthBuilder.createUsageRulePerMethod (gcloud endpoints services deploy warning)",
 	Check: func(p *lint.Pass) {
 		defs := secDefinitions(p.Doc)
+		scope := secRootScope(p.Doc)
 		ops := secOperations(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			if op.Path == "/**" {
 				continue // api-compiler skips the wildcard path
 			}
-			list, _ := secEffective(p.Doc, op)
+			list, _ := scope.effective(op)
 			if secRequiresAPIKey(list, defs) {
 				continue
 			}
@@ -620,6 +635,33 @@ for the same extension are used"): error.`,
 	},
 }
 
+// secRequirementOK reports whether req is a mapping of names to lists.
+func secRequirementOK(req *yaml.Node) bool {
+	if req == nil || req.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 1; i < len(req.Content); i += 2 {
+		if !spec.IsSeq(req.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// secListOK reports whether v is a well-formed security list.
+func secListOK(v *yaml.Node) bool {
+	v = spec.Deref(v)
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, req := range v.Content {
+		if !secRequirementOK(spec.Deref(req)) {
+			return false
+		}
+	}
+	return true
+}
+
 // SecurityRequirementShape checks the shape of security lists.
 var SecurityRequirementShape = &lint.Rule{
 	ID:       "security-requirement-shape",
@@ -640,8 +682,11 @@ a list fails schema validation, and corsgate's other security rules cannot see t
 				return
 			}
 			for i, req := range v.Content {
-				ip := spec.Append(ptr, strconv.Itoa(i))
 				req = spec.Deref(req)
+				if secRequirementOK(req) {
+					continue
+				}
+				ip := spec.Append(ptr, strconv.Itoa(i))
 				if !spec.IsMap(req) {
 					hint := ""
 					if spec.IsString(req) {
@@ -660,9 +705,10 @@ a list fails schema validation, and corsgate's other security rules cannot see t
 		if k, v := spec.MapGet(p.Doc.Root, "security"); k != nil {
 			check(v, "/security")
 		}
-		for _, op := range secOperations(p.Doc) {
-			if k, v := spec.MapGet(op.Node, "security"); k != nil {
-				check(v, spec.Append(op.Ptr, "security"))
+		ops := secOperations(p.Doc)
+		for i := range ops {
+			if k, v := spec.MapGet(ops[i].Node, "security"); k != nil && !secListOK(v) {
+				check(v, spec.Append(ops[i].Ptr, "security"))
 			}
 		}
 	},
