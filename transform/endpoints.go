@@ -460,7 +460,7 @@ func syncFromName(c *ctx) ([]yamledit.Edit, error) {
 				after = i / 2
 			}
 		}
-		ed, err := c.f.InsertPair(c.root, after, "host", c.f.String(nameNode.Value, nil))
+		ed, err := c.f.InsertPair(c.root, after, "host", c.f.String(nameNode.Value, nameNode))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrRefused, err)
 		}

@@ -58,7 +58,10 @@ func New(doc *spec.Document) *File {
 	if i := bytes.IndexByte(f.src, '\n'); i > 0 && f.src[i-1] == '\r' {
 		f.NL = "\r\n"
 	}
-	f.JSON = doc.Format == spec.JSON
+	// A YAML flow mapping also starts with "{"; it is JSON only when its
+	// keys are double-quoted, and then inserted text is JSON too (which is
+	// also valid YAML).
+	f.JSON = doc.Format == spec.JSON && (len(doc.Root.Content) == 0 || doc.Root.Content[0].Style&yaml.DoubleQuotedStyle != 0)
 	f.detect()
 	return f
 }
