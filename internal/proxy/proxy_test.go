@@ -558,3 +558,55 @@ func TestUpstreamFailures(t *testing.T) {
 		})
 	}
 }
+
+// TestGracefulShutdown cancels Serve while a request is in flight: the
+// request still completes, and Serve returns without error.
+func TestGracefulShutdown(t *testing.T) {
+	entered := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		time.Sleep(200 * time.Millisecond)
+		io.WriteString(w, "late but complete")
+	}))
+	defer srv.Close()
+	e, _ := cors.NewEngine(preset(cors.ESPv2, nil))
+	u, _ := url.Parse(srv.URL)
+	h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(false, "")), Backend: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, h, 5*time.Second) }()
+	type result struct {
+		body string
+		err  error
+	}
+	got := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/v1/shelves")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		got <- result{string(b), err}
+	}()
+	<-entered
+	cancel()
+	r := <-got
+	if r.err != nil || r.body != "late but complete" {
+		t.Errorf("in-flight request: %q, %v", r.body, r.err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String() + "/v1/shelves"); err == nil {
+		t.Errorf("server still accepts requests after shutdown")
+	}
+}
