@@ -144,3 +144,52 @@ func TestReadmeRuleTable(t *testing.T) {
 		t.Errorf("README.md rule table is out of date; run: UPDATE_README=1 go test ./internal/cli -run TestReadmeRuleTable")
 	}
 }
+
+// TestReadmeFlagsSample keeps README.md's "flags in every format" block equal
+// to what corsgate flags prints for the shipped sample spec.
+func TestReadmeFlagsSample(t *testing.T) {
+	var b strings.Builder
+	for _, f := range []string{"args", "shell", "docker", "k8s", "cloudrun", "json", "envoy"} {
+		var out, errb bytes.Buffer
+		code := Main([]string{"flags", "../../testdata/specs/sample.yaml", "--derive", "--cors_allow_origin=https://app.example.com", "--format", f},
+			Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Context: context.Background()})
+		if code != 0 {
+			t.Fatalf("flags --format %s: exit %d: %s", f, code, errb.String())
+		}
+		lang := "sh"
+		switch f {
+		case "k8s", "envoy":
+			lang = "yaml"
+		case "json":
+			lang = "json"
+		}
+		b.WriteString("`--format " + f + "`:\n\n```" + lang + "\n" + strings.ReplaceAll(out.String(), "../../testdata", "testdata") + "```\n\n")
+	}
+	syncReadmeBlock(t, "flags-sample", b.String())
+}
+
+func syncReadmeBlock(t *testing.T, name, want string) {
+	t.Helper()
+	path := filepath.Join("..", "..", "README.md")
+	readme, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	begin, end := "<!-- "+name+":begin -->\n", "<!-- "+name+":end -->"
+	s := string(readme)
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i < 0 || j < i {
+		t.Fatalf("README.md lacks the %q … %q markers", begin, end)
+	}
+	if s[i+len(begin):j] == want {
+		return
+	}
+	if os.Getenv("UPDATE_README") == "1" {
+		s = s[:i+len(begin)] + want + s[j:]
+		if err := os.WriteFile(path, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("README.md block %q is out of date; run: UPDATE_README=1 go test ./internal/cli -run TestReadme", name)
+}
