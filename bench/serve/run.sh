@@ -316,6 +316,19 @@ if [ "${PROFILE:-}" = 1 ] && command -v perf >/dev/null; then
 				echo "### $target $kind: $(awk '/^Requests\/sec:/ {print $2}' "$prof.wrk") req/s under perf"
 				echo "by DSO (kernel vs process):"
 				perf report -i "$prof.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | head -6
+				echo "self time by component:"
+				perf report -i "$prof.data" --no-children --sort symbol --stdio -g none 2>/dev/null | awk '
+					/%/ && $1 ~ /%$/ {
+						p = $1 + 0; t = $2; s = $3
+						if (t == "[k]") g = "kernel (TCP, syscalls, scheduling, hypervisor irq)"
+						else if (s ~ /corsgate/) g = "corsgate code (cors engine, proxy, cli)"
+						else if (s ~ /^(net\/http|net\/textproto|bufio|net\.|internal\/poll|syscall|net\/url|internal\/runtime\/syscall)/) g = "Go net/http, net, poll, syscall wrappers"
+						else if (s ~ /^(runtime|internal\/runtime|gcWriteBarrier|aeshash|memeqbody|indexbyte|sync)/) g = "Go runtime (scheduler, GC, malloc, maps)"
+						else if (s ~ /^ngx_/) g = "nginx code"
+						else g = "other (libc, vdso, unresolved)"
+						sum[g] += p
+					}
+					END { for (g in sum) printf "  %6.2f%%  %s\n", sum[g], g }' | sort -rn
 				echo "top symbols (self):"
 				perf report -i "$prof.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep '%' | head -25
 			} >"$prof.txt" || true # head closes the pipe early (pipefail)
