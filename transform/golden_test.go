@@ -182,8 +182,9 @@ func effectiveAllowCors(doc *spec.Document) bool {
 }
 
 // intended matches lines a transform may add or remove: the keys it works
-// on, and bare punctuation of the structures it adds or removes.
-var intended = regexp.MustCompile(`x-google-endpoints|\bname\b|allowCors|allow_cors|\bhost\b|^\s*[\[\]{},]+\s*$`)
+// on, bare punctuation of the structures it adds or removes, and the "- "
+// line of a removed list item that holds only a comment.
+var intended = regexp.MustCompile(`x-google-endpoints|\bname\b|allowCors|allow_cors|\bhost\b|^\s*[\[\]{},]+\s*$|^\s*-\s+#`)
 
 // unintended returns the changed lines of the diff from a to b that are
 // neither intended lines nor a line that only gained or lost a trailing

@@ -130,13 +130,8 @@ func (f *File) removeElem(c *yaml.Node, i int) (Edit, error) {
 	}
 	start := elStart
 	if c.Kind == yaml.SequenceNode {
-		// Back up over the "- " indicator (and blanks or a line break
-		// between it and the item).
-		j := start - 1
-		for j >= 0 && (f.src[j] == ' ' || f.src[j] == '\t' || f.src[j] == '\n' || f.src[j] == '\r') {
-			j--
-		}
-		if j < 0 || f.src[j] != '-' {
+		j, ok := f.dashBefore(start)
+		if !ok {
 			return Edit{}, fmt.Errorf("%w: sequence item at line %d has no \"-\" before it", ErrUnsupported, c.Content[i].Line)
 		}
 		start = j
@@ -158,6 +153,29 @@ func (f *File) removeElem(c *yaml.Node, i int) (Edit, error) {
 		return Edit{Start: start, End: next}, nil
 	}
 	return Edit{}, fmt.Errorf("%w: cannot remove the only member of the collection at line %d without removing the collection", ErrUnsupported, c.Line)
+}
+
+// dashBefore finds the "-" indicator of the block sequence item starting at
+// off: right before it (after blanks or a line break), or alone on a line
+// above with only a comment after it ("- # note").
+func (f *File) dashBefore(off int) (int, bool) {
+	j := off - 1
+	for j >= 0 && (f.src[j] == ' ' || f.src[j] == '\t' || f.src[j] == '\n' || f.src[j] == '\r') {
+		j--
+	}
+	if j < 0 {
+		return 0, false
+	}
+	if f.src[j] == '-' {
+		return j, true
+	}
+	ls := f.lineStart(j)
+	line := string(f.src[ls : j+1])
+	rest := strings.TrimLeft(line, " ")
+	if strings.HasPrefix(rest, "-") && strings.HasPrefix(strings.TrimLeft(rest[1:], " \t"), "#") && len(rest) > 1 && (rest[1] == ' ' || rest[1] == '\t') {
+		return ls + len(line) - len(rest), true
+	}
+	return 0, false
 }
 
 // sameLine reports whether no line break lies between offsets a <= b.
@@ -313,12 +331,8 @@ func (f *File) AppendItem(s *yaml.Node, item string) (Edit, error) {
 		return Edit{}, fmt.Errorf("%w: empty block sequence at line %d", ErrUnsupported, s.Line)
 	}
 	last := s.Content[len(s.Content)-1]
-	ls := f.Start(last)
-	j := ls - 1
-	for j >= 0 && (f.src[j] == ' ' || f.src[j] == '\t' || f.src[j] == '\n' || f.src[j] == '\r') {
-		j--
-	}
-	if j < 0 || f.src[j] != '-' || !f.onlyBlanksBefore(j) {
+	j, ok := f.dashBefore(f.Start(last))
+	if !ok || !f.onlyBlanksBefore(j) {
 		return Edit{}, fmt.Errorf("%w: sequence item at line %d is not on its own line", ErrUnsupported, last.Line)
 	}
 	indent := string(f.src[f.lineStart(j):j])
