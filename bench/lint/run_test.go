@@ -1,0 +1,103 @@
+// Package benchlint holds the side-by-side lint benchmark script (run.sh)
+// and the peers' configurations; these tests keep them working.
+package benchlint
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestScriptSyntax(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("bash not installed")
+	}
+	if out, err := exec.Command(bash, "-n", "run.sh").CombinedOutput(); err != nil {
+		t.Fatalf("bash -n run.sh: %v\n%s", err, out)
+	}
+}
+
+// TestSpectralFunction runs the custom Spectral function with node: it must
+// report an x-google-endpoints entry whose name differs from host, and only
+// that.
+func TestSpectralFunction(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	fn, err := filepath.Abs(filepath.Join("spectral", "functions", "nameMatchesHost.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Copy to .mjs so node loads it as an ES module without a package.json.
+	mod := filepath.Join(t.TempDir(), "fn.mjs")
+	src, err := os.ReadFile(fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mod, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	script := `
+const f = (await import(process.argv[1])).default;
+const cases = {
+  match: {host: "a.endpoints.p.cloud.goog", "x-google-endpoints": [{name: "a.endpoints.p.cloud.goog", allowCors: true}]},
+  mismatch: {host: "a.endpoints.p.cloud.goog", "x-google-endpoints": [{name: "b.endpoints.p.cloud.goog"}]},
+  missingName: {host: "a", "x-google-endpoints": [{allowCors: true}]},
+  noExtension: {host: "a"},
+  notObject: "text",
+};
+const out = {};
+for (const [k, v] of Object.entries(cases)) out[k] = f(v).map(r => r.path.join("/"));
+console.log(JSON.stringify(out));
+`
+	cmd := exec.Command(node, "--input-type=module", "-e", script, mod)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	want := `{"match":[],"mismatch":["x-google-endpoints/0/name"],"missingName":["x-google-endpoints/0/name"],"noExtension":[],"notObject":[]}`
+	if got := strings.TrimSpace(string(out)); got != want {
+		t.Errorf("function results:\n got %s\nwant %s", got, want)
+	}
+}
+
+// TestRunCorsgateOnly runs the script end to end on a tiny spec without the
+// npm peers and checks the report.
+func TestRunCorsgateOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds corsgate; skipped with -short")
+	}
+	if _, err := os.Stat("/usr/bin/time"); err != nil {
+		t.Skip("GNU time not installed")
+	}
+	for _, tool := range []string{"bash", "go", "timeout"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	cmd := exec.Command("bash", "run.sh")
+	cmd.Env = append(os.Environ(), "PEERS=", "SIZES=20 40", "RUNS=2", "TMPDIR="+t.TempDir())
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("run.sh: %v\n%s\n%s", err, out, stderr)
+	}
+	report := string(out)
+	for _, n := range []string{"20", "40"} {
+		re := regexp.MustCompile(`(?m)^\| ` + n + ` \| [0-9.]+ \| corsgate \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| 2 runs, .*exit 0`)
+		if !re.MatchString(report) {
+			t.Errorf("no corsgate row for N=%s in the report:\n%s", n, report)
+		}
+	}
+	if !strings.Contains(report, "corsgate lint --max-size") {
+		t.Errorf("report does not show the corsgate command:\n%s", report)
+	}
+}
