@@ -154,11 +154,17 @@ func New(o Options) (*Handler, error) {
 			}
 			tr = t
 		}
+		// A local backend gets the client's Host, as ESPv2 in sidecar mode
+		// forwards :authority unchanged; a remote one (a Cloud Run URL, say)
+		// gets its own host, as ESPv2 rewrites it for remote backends and as
+		// such services route and present certificates by it.
+		keepHost := isLoopback(target.Hostname())
 		h.rp = &httputil.ReverseProxy{
 			Rewrite: func(pr *httputil.ProxyRequest) {
 				pr.SetURL(target)
-				// Keep the client's Host, as Envoy forwards :authority.
-				pr.Out.Host = pr.In.Host
+				if keepHost {
+					pr.Out.Host = pr.In.Host
+				}
 				// ESPv2 runs Envoy with use_remote_address false (the default
 				// of --envoy_use_remote_address): X-Forwarded-For and
 				// X-Forwarded-Host pass through unchanged, and
@@ -180,6 +186,14 @@ func New(o Options) (*Handler, error) {
 		}
 	}
 	return h, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // NewTransport is the backend transport: keep-alive connections sized for a

@@ -616,3 +616,12 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Errorf("server still accepts requests after shutdown")
 	}
 }
+
+func TestIsLoopback(t *testing.T) {
+	for host, want := range map[string]bool{"127.0.0.1": true, "::1": true, "localhost": true, "127.0.0.2": true,
+		"example.run.app": false, "10.0.0.1": false} {
+		if got := isLoopback(host); got != want {
+			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
