@@ -12,10 +12,10 @@ import (
 // Path template rules (reference endpoints-rules.md §2.5, P1–P7).
 //
 // Service Management copies each path key (with basePath in front, path
-// variables renamed to snake_case) into an HTTP rule, and ESP/ESPv2 parse it
+// variables renamed to snake_case) into an HTTP rule, and ESPv2 parses it
 // with Google's path-template grammar (esp-v2 src/go/util/httppattern/
-// uri_template_parser.go, a port of ESP's C++ path matcher, so both proxies
-// agree):
+// uri_template_parser.go, which emulates ESP's C++ path matcher; corsgate
+// applies the same verdicts to ESP v1):
 //
 //	Template  = "/" | "/" Segments [ Verb ] ;
 //	Segments  = Segment { "/" Segment } ;
@@ -329,8 +329,8 @@ var PathTemplateSyntax = &lint.Rule{
 	Category: lint.CategoryPaths,
 	Severity: lint.Error,
 	Doc:      "Checks that every path is a valid Google path template: literal segments, *, **, {var} and {var=pattern}, with only literals after **.",
-	Details: `ESP and ESPv2 parse the path of every HTTP rule with Google's path-template grammar and ESPv2 fails at
-start-up with "invalid uri template %s" when one does not parse: empty segments (//), * or ** mixed
+	Details: `ESPv2 parses the path of every HTTP rule with Google's path-template grammar (the grammar of ESP's
+path matcher too) and fails at start-up with "invalid uri template %s" when one does not parse: empty segments (//), * or ** mixed
 with text, nested or unbalanced braces, a : (custom verb) that is not in the last segment, and any
 * , ** or variable after a **. AWS API Gateway's greedy {proxy+} is not Google syntax: the + is read
 as part of the variable name and the variable matches a single segment, so /api/{proxy+} never
