@@ -70,12 +70,29 @@ func (f *File) memberStart(c *yaml.Node, i int) int {
 // the members an edit needs are measured: measuring a large value scans it.
 func (f *File) memberEnd(c *yaml.Node, i int) (int, error) {
 	if c.Kind == yaml.MappingNode {
-		e, err := f.End(c.Content[2*i+1])
+		k, v := c.Content[2*i], c.Content[2*i+1]
+		if v.Kind == yaml.ScalarNode && v.Value == "" && v.Style == 0 && v.Anchor == "" && v.ShortTag() == "!!null" {
+			// An empty value ("{a}", "a:") has no text and no reliable
+			// position: the member ends with its key (and its colon, if any).
+			e, err := f.End(k)
+			if err != nil {
+				return 0, err
+			}
+			j := e
+			for j < len(f.src) && (f.src[j] == ' ' || f.src[j] == '\t') {
+				j++
+			}
+			if j < len(f.src) && f.src[j] == ':' {
+				e = j + 1
+			}
+			return e, nil
+		}
+		e, err := f.End(v)
 		if err != nil {
 			return 0, err
 		}
-		if s := f.Start(c.Content[2*i]); e < s {
-			e = s // an empty value positioned before its key; never seen in practice
+		if s := f.Start(k); e < s {
+			return 0, fmt.Errorf("%w: value at line %d is positioned before its key", ErrUnsupported, v.Line)
 		}
 		return e, nil
 	}
@@ -219,8 +236,10 @@ func (f *File) InsertPair(m *yaml.Node, after int, key, value string) (Edit, err
 		}
 		if n > 0 {
 			if e, err := f.End(m.Content[0]); err == nil {
-				if vs := f.Start(m.Content[1]); vs >= e && vs-e <= 8 && !strings.ContainsAny(string(f.src[e:vs]), "\r\n#") {
-					colon = string(f.src[e:vs])
+				if vs := f.Start(m.Content[1]); vs >= e && vs-e <= 8 {
+					if sep := string(f.src[e:vs]); strings.Contains(sep, ":") && !strings.ContainsAny(sep, "\r\n#,") {
+						colon = sep
+					}
 				}
 			}
 		}
