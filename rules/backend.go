@@ -65,9 +65,10 @@ func beFindSites(doc *spec.Document, ops []spec.Operation) []beSite {
 	if k, v := spec.MapGet(doc.Root, backendKey); k != nil {
 		out = append(out, beSite{node: spec.Deref(v), key: k, ptr: spec.Pointer(backendKey)})
 	}
+	exts := secExts(doc)
 	for i := range ops {
-		if k, v := spec.MapGet(ops[i].Node, backendKey); k != nil {
-			out = append(out, beSite{node: spec.Deref(v), key: k, ptr: spec.Append(ops[i].Ptr, backendKey), op: &ops[i]})
+		if e := &exts[i]; e.beK != nil {
+			out = append(out, beSite{node: e.be, key: e.beK, ptr: spec.Append(ops[i].Ptr, backendKey), op: &ops[i]})
 		}
 	}
 	return out
@@ -277,7 +278,7 @@ has, because that operation then goes to the local backend instead of the top-le
 	Good:   "x-google-backend:\n  address: https://backend.example.com\npaths:\n  /slow:\n    get:\n      x-google-backend:\n        address: https://backend.example.com\n        deadline: 60\n",
 	Source: "esp-v2 src/go/configinfo/service_info.go (empty address = local backend); API Gateway docs (x-google-backend required); esp-v2 examples/testdata/sidecar_backend",
 	Check: func(p *lint.Pass) {
-		ops := secOperations(p.Doc)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
 		rootSite := beSite{}
 		rootK, rootV := spec.MapGet(p.Doc.Root, backendKey)
 		if rootK != nil {
@@ -288,8 +289,8 @@ has, because that operation then goes to the local backend instead of the top-le
 		if apigw && rootK == nil {
 			// Report once when nothing defines a backend at all.
 			found := false
-			for i := range ops {
-				if spec.Get(ops[i].Node, backendKey) != nil {
+			for i := range exts {
+				if exts[i].beK != nil {
 					found = true
 					break
 				}
@@ -303,7 +304,7 @@ has, because that operation then goes to the local backend instead of the top-le
 		}
 		for i := range ops {
 			op := &ops[i]
-			k, v := spec.MapGet(op.Node, backendKey)
+			k, v := exts[i].beK, exts[i].be
 			if k == nil {
 				if apigw && rootAddr == nil && rootK != nil {
 					p.ReportNode(lint.Error, op.Key, op.Ptr, "Operation '%s' in path '%s' has no backend address: it has no x-google-backend and the top-level one has no address; API Gateway has no sidecar backend to fall back to", op.Method, op.Path)

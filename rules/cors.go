@@ -158,7 +158,7 @@ route. See espv2-cors §1.6.`,
 			if defs == nil {
 				defs = secDefinitions(p.Doc)
 			}
-			list, fromRoot := secRootScope(p.Doc).effective(op)
+			list, fromRoot := secRootScope(p.Doc).effective(&secExts(p.Doc)[i])
 			if corsPreflightCanPass(list, defs) {
 				continue
 			}
@@ -206,13 +206,12 @@ naming the headers; if the proxy should answer preflights instead, use --cors_pr
 		// one): compute each list's headers once.
 		memo := map[*yaml.Node][]string{}
 		scope := secRootScope(p.Doc)
-		ops := secOperations(p.Doc)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
 		for i := range ops {
-			op := &ops[i]
-			if op.Method == "options" {
+			if ops[i].Method == "options" {
 				continue
 			}
-			list, _ := scope.effective(op)
+			list, _ := scope.effective(&exts[i])
 			if list == nil {
 				continue
 			}

@@ -39,8 +39,11 @@ x-google-backend: {address: URL, deadline: SECONDS} instead.`,
 			}
 		}
 		check(p.Doc.Root, "")
-		for _, op := range secOperations(p.Doc) {
-			check(op.Node, op.Ptr)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
+		for i := range ops {
+			if exts[i].legacy {
+				check(ops[i].Node, ops[i].Ptr)
+			}
 		}
 	},
 }

@@ -298,12 +298,13 @@ key fails the deploy. It is read on operations only; at the top level or on a pa
 				p.ReportKeySeverity(lint.Warning, spec.Pointer("paths", pk.Value, quotaKey), "x-google-quota on the path item %q is ignored; it is read on operations only. Move it into the operations", pk.Value)
 			}
 		})
-		for _, op := range secOperations(p.Doc) {
-			k, q := spec.MapGet(op.Node, quotaKey)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
+		for i := range ops {
+			op := &ops[i]
+			k, q := exts[i].quotaK, exts[i].quota
 			if k == nil {
 				continue
 			}
-			q = spec.Deref(q)
 			if spec.IsMap(q) && mgmtQuotaOK(q) {
 				continue // the common, valid case: no pointer to build
 			}
@@ -383,9 +384,11 @@ var QuotaUndefinedMetric = &lint.Rule{
 			}
 			return " (defined: " + strings.Join(names, ", ") + ")"
 		}
-		for _, op := range secOperations(p.Doc) {
-			q := spec.Get(op.Node, quotaKey)
-			if q == nil {
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
+		for i := range ops {
+			op := &ops[i]
+			q := exts[i].quota
+			if exts[i].quotaK == nil {
 				continue
 			}
 			ck, costs := mgmtGet(q, mgmtMetricRuleFields, "metric_costs")
@@ -438,17 +441,16 @@ key are not charged and the limit does not hold for them.`,
 	Check: func(p *lint.Pass) {
 		var defs secDefs
 		scope := secRootScope(p.Doc)
-		ops := secOperations(p.Doc)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
 		for i := range ops {
 			op := &ops[i]
-			k, _ := spec.MapGet(op.Node, quotaKey)
-			if k == nil {
+			if exts[i].quotaK == nil {
 				continue
 			}
 			if defs == nil {
 				defs = secDefinitions(p.Doc)
 			}
-			list, _ := scope.effective(op)
+			list, _ := scope.effective(&exts[i])
 			if secRequiresAPIKey(list, defs) {
 				continue
 			}

@@ -73,8 +73,9 @@ func secLists(doc *spec.Document, ops []spec.Operation) []secList {
 		if v := spec.Deref(spec.Get(doc.Root, "security")); spec.IsSeq(v) {
 			out = append(out, secList{node: v})
 		}
+		exts := secExts(doc)
 		for i := range ops {
-			if v := spec.Deref(spec.Get(ops[i].Node, "security")); spec.IsSeq(v) {
+			if v := exts[i].sec; exts[i].secK != nil && spec.IsSeq(v) {
 				out = append(out, secList{node: v, op: &ops[i]})
 			}
 		}
@@ -94,12 +95,12 @@ func secRootScope(doc *spec.Document) secScope {
 	return secScope{root: spec.Deref(v), hasRoot: k != nil}
 }
 
-// effective returns the security list that applies to op: its own, else the
-// top-level one; nil when neither exists (no requirement). fromRoot tells
-// which.
-func (s secScope) effective(op *spec.Operation) (list *yaml.Node, fromRoot bool) {
-	if k, v := spec.MapGet(op.Node, "security"); k != nil {
-		return spec.Deref(v), false
+// effective returns the security list that applies to an operation (given
+// its secExt): its own, else the top-level one; nil when neither exists (no
+// requirement). fromRoot tells which.
+func (s secScope) effective(e *secExt) (list *yaml.Node, fromRoot bool) {
+	if e.secK != nil {
+		return e.sec, false
 	}
 	return s.root, s.hasRoot
 }
@@ -368,13 +369,13 @@ intentionally keyless.`,
 	Check: func(p *lint.Pass) {
 		defs := secDefinitions(p.Doc)
 		scope := secRootScope(p.Doc)
-		ops := secOperations(p.Doc)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
 		for i := range ops {
 			op := &ops[i]
 			if op.Path == "/**" {
 				continue // api-compiler skips the wildcard path
 			}
-			list, _ := scope.effective(op)
+			list, _ := scope.effective(&exts[i])
 			if secRequiresAPIKey(list, defs) {
 				continue
 			}
@@ -705,10 +706,10 @@ a list fails schema validation, and corsgate's other security rules cannot see t
 		if k, v := spec.MapGet(p.Doc.Root, "security"); k != nil {
 			check(v, "/security")
 		}
-		ops := secOperations(p.Doc)
+		ops, exts := secOperations(p.Doc), secExts(p.Doc)
 		for i := range ops {
-			if k, v := spec.MapGet(ops[i].Node, "security"); k != nil && !secListOK(v) {
-				check(v, spec.Append(ops[i].Ptr, "security"))
+			if exts[i].secK != nil && !secListOK(exts[i].sec) {
+				check(exts[i].sec, spec.Append(ops[i].Ptr, "security"))
 			}
 		}
 	},
@@ -765,4 +766,53 @@ var secOpsCache secDocCache[[]spec.Operation]
 // secOperations returns doc.Operations(), computed once per document.
 func secOperations(doc *spec.Document) []spec.Operation {
 	return secOpsCache.get(doc, doc.Operations)
+}
+
+// secExt holds the keys of one operation that these families read, found in
+// one pass over the operation's keys (ext[i] belongs to secOperations()[i]).
+type secExt struct {
+	secK, sec     *yaml.Node // security
+	beK, be       *yaml.Node // x-google-backend
+	quotaK, quota *yaml.Node // x-google-quota
+	legacy        bool       // x-google-backend-url or x-google-backend-deadline
+}
+
+var secExtCache secDocCache[[]secExt]
+
+// secExts returns the per-operation keys, computed once per document.
+func secExts(doc *spec.Document) []secExt {
+	return secExtCache.get(doc, func() []secExt {
+		ops := secOperations(doc)
+		out := make([]secExt, len(ops))
+		for i := range ops {
+			n := spec.Deref(ops[i].Node)
+			if n == nil || n.Kind != yaml.MappingNode {
+				continue
+			}
+			e := &out[i]
+			for j := 0; j+1 < len(n.Content); j += 2 {
+				k := n.Content[j]
+				if k.Kind != yaml.ScalarNode {
+					continue
+				}
+				switch k.Value {
+				case "security":
+					if e.secK == nil {
+						e.secK, e.sec = k, spec.Deref(n.Content[j+1])
+					}
+				case backendKey:
+					if e.beK == nil {
+						e.beK, e.be = k, spec.Deref(n.Content[j+1])
+					}
+				case quotaKey:
+					if e.quotaK == nil {
+						e.quotaK, e.quota = k, spec.Deref(n.Content[j+1])
+					}
+				case "x-google-backend-url", "x-google-backend-deadline":
+					e.legacy = true
+				}
+			}
+		}
+		return out
+	})
 }
