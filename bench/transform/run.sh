@@ -8,6 +8,7 @@
 #   PATHS=1000 RUNS=5 bench/transform/run.sh
 #   RESULTS=bench/RESULTS.md bench/transform/run.sh   # also update the transform section
 #   YQ=/path/to/yq bench/transform/run.sh      # use this yq (mikefarah v4 or Debian's)
+#   TOOLS="corsgate sed" bench/transform/run.sh # time only these tools
 #
 # What it does:
 #   1. builds corsgate from this checkout;
@@ -104,6 +105,7 @@ unintended() { difflines "$1" "$2" | { grep -cvE "$intended" || true; }; }
 
 tools="corsgate sed"
 [[ $yq_kind != none ]] && tools="corsgate yq sed"
+tools=${TOOLS:-$tools}
 
 # timed TOOL FILE DIR: run one toggle, print "wall user+sys".
 TIMEFORMAT='%R %U %S'
@@ -177,7 +179,7 @@ Toggle \`allowCors\` on the generated spec ($PATHS paths, $(wc -c <"$spec") byte
 $cpus CPUs, load average $load at the end of the run (the machine is shared: compare tools within this table,
 not with other runs). yq: $yq_version.
 
-| tool | command | off: best / median | on: best / median | CPU s (best off) | lines changed | of which unintended |
+| tool | command | off: best / median | on: best / median | CPU s (best off) | diff lines (- and +) | of which unintended |
 |---|---|---|---|---|---|---|
 EOF
 	for tool in $tools; do
@@ -192,8 +194,8 @@ EOF
 	if [[ -n $corpus_rows ]]; then
 		cat <<EOF
 
-Real-world corpus, \`allowCors on\` (entry named host with allowCors: true): changed lines / unintended
-changed lines per file. corsgate: \`corsgate transform allow-cors on -w FILE\`; yq:
+Real-world corpus, \`allowCors on\` (entry named host with allowCors: true): diff lines (- and +) / of
+which unintended, per file. corsgate: \`corsgate transform allow-cors on -w FILE\`; yq:
 \`yq -i '.["x-google-endpoints"][0].name = .host | .["x-google-endpoints"][0].allowCors = true' FILE\`.
 sed has no general one-liner for this (it cannot add an entry), so it is not in this table.
 Unintended total: corsgate $corpus_total_cg, yq $corpus_total_yq.
