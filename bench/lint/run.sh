@@ -135,14 +135,14 @@ for n in $SIZES; do
 		runs=1
 		[[ $tool == corsgate ]] && runs=$RUNS
 		if [[ -n ${skipped[$tool]:-} ]]; then
-			rows+=("| $n | $size_mb | $tool | skipped | | | | ${skipped[$tool]} |")
+			rows+=("| $n | $size_mb | $tool | skipped | | | | | ${skipped[$tool]} |")
 			continue
 		fi
 		if [[ -n ${prev_wall[$tool]:-} ]]; then
 			proj=$(awk -v w="${prev_wall[$tool]}" -v p="${prev_n[$tool]}" -v n="$n" 'BEGIN {printf "%.0f", w*n/p}')
 			if ((proj > TIMEOUT)); then
 				skipped[$tool]="projected ${proj} s from N=${prev_n[$tool]} (> ${TIMEOUT} s limit)"
-				rows+=("| $n | $size_mb | $tool | skipped | | | | ${skipped[$tool]} |")
+				rows+=("| $n | $size_mb | $tool | skipped | | | | | ${skipped[$tool]} |")
 				continue
 			fi
 		fi
@@ -158,7 +158,7 @@ for n in $SIZES; do
 			walls+=("$w") cpus+=("$c") rsss+=("$m") rcs+=("$rc")
 		done
 		if [[ ${#walls[@]} == 0 ]]; then
-			rows+=("| $n | $size_mb | $tool | >${TIMEOUT} | | | | ${skipped[$tool]} |")
+			rows+=("| $n | $size_mb | $tool | >${TIMEOUT} | | | | | ${skipped[$tool]} |")
 			continue
 		fi
 		bw=$(printf '%s\n' "${walls[@]}" | sort -g | head -1)
@@ -166,12 +166,13 @@ for n in $SIZES; do
 		bc=$(printf '%s\n' "${cpus[@]}" | sort -g | head -1)
 		br=$(printf '%s\n' "${rsss[@]}" | sort -g | tail -1)
 		per=$(awk -v w="$bw" -v n="$n" 'BEGIN {printf "%.3f", w*1000/n}')
+		cper=$(awk -v c="$bc" -v n="$n" 'BEGIN {printf "%.3f", c*1000/n}')
 		findings=$(tail -c 2000 "$work/out-$tool-$n-1.txt" | tr -d '\r' | grep -Eo '[0-9]+ (errors?|problems?)[^.]*|Validation failed[^.]*|Woohoo[^.]*' | tail -1 || true)
 		note="exit ${rcs[0]}${findings:+; $findings}"
 		if ((runs > 1)); then
 			note="$runs runs, wall median $mw s, all: ${walls[*]}; $note"
 		fi
-		rows+=("| $n | $size_mb | $tool | $bw | $bc | $br | $per | $note |")
+		rows+=("| $n | $size_mb | $tool | $bw | $bc | $br | $per | $cper | $note |")
 		best_wall[$tool,$n]=$bw best_rss[$tool,$n]=$br best_cpu[$tool,$n]=$bc
 		prev_wall[$tool]=$bw
 		prev_n[$tool]=$n
@@ -180,11 +181,13 @@ done
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 report() {
-	echo "Run at $started on $(nproc) cores; corsgate $commit with $nrules rules; spectral-cli $SPECTRAL_VERSION, redocly/cli $REDOCLY_VERSION, node $(node --version 2>/dev/null || echo none)."
+	local peers=""
+	[[ -n $PEERS ]] && peers="; spectral-cli $SPECTRAL_VERSION, redocly/cli $REDOCLY_VERSION, node $(node --version 2>/dev/null || echo none)"
+	echo "Run at $started on $(nproc) cores; corsgate $commit with $nrules rules$peers."
 	echo "Load average (1/5/15 min) before: $load_before, after: $load_after."
 	echo
-	echo "| N paths | YAML MB | tool | wall s (best) | CPU s (user+sys) | peak RSS MB | wall ms/path | notes |"
-	echo "|---:|---:|---|---:|---:|---:|---:|---|"
+	echo "| N paths | YAML MB | tool | wall s (best) | CPU s (user+sys) | peak RSS MB | wall ms/path | CPU ms/path | notes |"
+	echo "|---:|---:|---|---:|---:|---:|---:|---:|---|"
 	printf '%s\n' "${rows[@]}"
 	echo
 	echo "Ratios (peer / corsgate, best of each; peak RSS corsgate vs peer):"

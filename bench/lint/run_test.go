@@ -92,7 +92,7 @@ func TestRunCorsgateOnly(t *testing.T) {
 	}
 	report := string(out)
 	for _, n := range []string{"20", "40"} {
-		re := regexp.MustCompile(`(?m)^\| ` + n + ` \| [0-9.]+ \| corsgate \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| 2 runs, .*exit 0`)
+		re := regexp.MustCompile(`(?m)^\| ` + n + ` \| [0-9.]+ \| corsgate \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| 2 runs, .*exit 0`)
 		if !re.MatchString(report) {
 			t.Errorf("no corsgate row for N=%s in the report:\n%s", n, report)
 		}
