@@ -74,43 +74,36 @@ func allowCors(doc *spec.Document, on, remove bool) ([]byte, error) {
 	return runSteps(doc, allowCorsOff(remove))
 }
 
-// proxyFlagNames are every ESPv2 CORS flag (reference espv2-cors §1.1;
-// esp-v2 docker/generic/start_proxy.py).
-var proxyFlagNames = []string{
-	"--cors_preset", "--cors_allow_origin", "--cors_allow_origin_regex", "--cors_allow_methods",
-	"--cors_allow_headers", "--cors_expose_headers", "--cors_allow_credentials", "--cors_max_age",
-}
-
 // modeNotes tells the user what to change on the proxy side. With allowCors
 // on, ESPv2 still answers allowed preflights itself if a preset is also set
-// (espv2-cors §1.7), so the flags must go. With allowCors off, the proxy must
-// answer preflights: --cors_preset=basic with ESPv2's defaults for the other
-// flags (configgenerator.go / start_proxy.py), written out so the deployment
-// shows them.
+// (espv2-cors §1.7), so the CORS flags must go. With allowCors off, the
+// proxy must answer preflights: --cors_preset=basic with ESPv2's defaults for
+// the other flags (configgenerator.go / start_proxy.py), written out by the
+// same emitter as `corsgate flags` so the deployment shows them.
 func modeNotes(backend bool, origin string) []string {
 	if backend {
 		return []string{
 			"allowCors is on: the backend now answers CORS preflights (ESP/ESPv2 route OPTIONS to it).",
 			"Remove these proxy flags if your deployment sets them (with --cors_preset also set, ESPv2 answers allowed preflights itself and the backend never sees them):",
-			"  " + strings.Join(proxyFlagNames, " "),
+			"  " + strings.Join(cors.FlagNames, " "),
 		}
 	}
 	if origin == "" {
 		origin = cors.DefaultAllowOrigin
 	}
-	maxAge := fmt.Sprintf("%dh", int(cors.DefaultMaxAge.Hours()))
-	flags := []string{
-		"--cors_preset=basic",
-		"--cors_allow_origin=" + origin,
-		"--cors_allow_methods=" + cors.DefaultAllowMethods,
-		"--cors_allow_headers=" + cors.DefaultAllowHeadersESP2,
-		"--cors_expose_headers=" + cors.DefaultExposeHeaders,
-		"--cors_max_age=" + maxAge,
+	p := &cors.Policy{
+		Proxy:         cors.ESPv2,
+		Preset:        cors.PresetBasic,
+		AllowOrigin:   origin,
+		AllowMethods:  cors.DefaultAllowMethods,
+		AllowHeaders:  cors.DefaultAllowHeadersESP2,
+		ExposeHeaders: cors.DefaultExposeHeaders,
+		MaxAge:        cors.DefaultMaxAge,
 	}
 	notes := []string{
-		"allowCors is off: the proxy must answer CORS preflights. Add these ESPv2 flags (values shown are ESPv2's defaults except the origin):",
+		"allowCors is off: the proxy must answer CORS preflights. Add these ESPv2 flags (values shown are ESPv2's defaults except the origin; corsgate flags prints them in other forms):",
 	}
-	for _, f := range flags {
+	for _, f := range cors.FlagArgs(p) {
 		notes = append(notes, "  "+cors.ShellQuote(f))
 	}
 	if origin == cors.DefaultAllowOrigin {
