@@ -379,7 +379,16 @@ Swagger tool rejects the document: error. Same verdict for every target.`,
 					p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s cannot be resolved: the top-level responses section has no such entry", r.Ref)
 				}
 			case typesSchemaCtx(r.Ctx) && strings.HasPrefix(r.Ref, typesDefPrefix) && hasDefs:
-				name := typesUnescape(strings.TrimPrefix(r.Ref, typesDefPrefix))
+				rest := strings.TrimPrefix(r.Ref, typesDefPrefix)
+				if i := strings.IndexByte(rest, '/'); i >= 0 {
+					if first := typesUnescape(rest[:i]); defs.get(first) != nil {
+						// Valid JSON pointer into a definition, but Service
+						// Management looks the whole rest up as a name.
+						p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s points inside the definition %q: Service Management only resolves references to whole definitions and types this schema as google.protobuf.Value; make the nested schema a definition of its own", r.Ref, first)
+						return
+					}
+				}
+				name := typesUnescape(rest)
 				if defs.get(name) != nil {
 					return
 				}
