@@ -262,13 +262,17 @@ substitution).`,
 }
 
 // BackendAddressRequired checks that every operation has a backend address
-// where one is needed. Its verdict depends on the target.
+// where one is needed. Its verdict depends on the target. UNVERIFIED (chosen
+// behaviour): an operation-level x-google-backend is taken to replace the
+// top-level one as a whole, so an address is not inherited.
 var BackendAddressRequired = &lint.Rule{
 	ID:       "backend-address-required",
 	Category: lint.CategoryBackend,
 	Severity: lint.Error,
 	Doc:      "Checks that every operation resolves to a backend address on API Gateway, and that an operation-level x-google-backend without address does not silently drop the top-level address.",
-	Details: `An operation-level x-google-backend replaces the top-level one entirely (no field is inherited).
+	Details: `An operation-level x-google-backend overrides the top-level one for that operation. corsgate
+assumes the override is of the whole object (no field, address included, is inherited); this is inferred
+from the BackendRule being generated per operation and is not verified against Service Management.
 Target api-gateway: there is no sidecar backend, so every operation needs an address, either from its own
 x-google-backend or (when it has none) from the top-level one: error. Targets endpoints-espv2 and
 endpoints-esp: an x-google-backend without address is ESPv2 sidecar mode (requests go to --backend), which
@@ -323,9 +327,9 @@ has, because that operation then goes to the local backend instead of the top-le
 			site.ptr = spec.Append(op.Ptr, backendKey)
 			switch {
 			case apigw:
-				p.ReportKey(site.ptr, "%s has no address; API Gateway has no sidecar backend, and an operation-level x-google-backend does not inherit the top-level address: add address", beWhere(site))
+				p.ReportKey(site.ptr, "%s has no address; API Gateway has no sidecar backend, and an operation-level x-google-backend overrides the top-level one (corsgate assumes the address is not inherited): add address", beWhere(site))
 			case rootAddr != nil && spec.IsString(rootAddr):
-				p.ReportKeySeverity(lint.Warning, site.ptr, "%s has no address, so this operation is sent to the local --backend (ESPv2 sidecar mode), not to the top-level address %q: an operation-level x-google-backend replaces the top-level one, nothing is inherited; repeat address here if that was the intent", beWhere(site), rootAddr.Value)
+				p.ReportKeySeverity(lint.Warning, site.ptr, "%s has no address, so this operation is likely sent to the local --backend (ESPv2 sidecar mode), not to the top-level address %q: an operation-level x-google-backend overrides the top-level one (corsgate assumes no field is inherited); repeat address here if the top-level backend was meant", beWhere(site), rootAddr.Value)
 			}
 		}
 	},
