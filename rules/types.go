@@ -358,7 +358,9 @@ google.protobuf.Value (the esp-v2 examples dynamic_routing and service_control r
 listShelvesResponse and their generated service configs show this fallback), so corsgate reports a
 warning there, and for response objects that refer to a missing #/responses/ entry. In a definition
 or a body parameter schema the same fallback silently drops the request type, and every other
-Swagger tool rejects the document: error. Same verdict for every target.`,
+Swagger tool rejects the document: error. A reference into a definition (#/definitions/A/properties/b)
+is a valid JSON pointer, but Service Management looks the whole rest up as a definition name and
+falls back to google.protobuf.Value: warning. Same verdict for every target.`,
 	Bad:    "responses:\n  200:\n    schema: {$ref: '#/definitions/ListShelvesResponse'}\n",
 	Good:   "responses:\n  200:\n    schema: {$ref: '#/definitions/ListShelvesResponse'}\ndefinitions:\n  ListShelvesResponse: {type: object}\n",
 	Source: "api-compiler TypeBuilder.addTypeFromModel (null model → google.protobuf.Value); esp-v2 examples/dynamic_routing service_config_generated.json",
