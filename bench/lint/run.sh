@@ -16,9 +16,11 @@
 #   4. times every tool on every size with /usr/bin/time -v (wall time, CPU
 #      time, peak RSS), corsgate RUNS times (best and median reported), each
 #      peer once, under `timeout` (TIMEOUT seconds, default 300).
-#   A peer is skipped at a size when it timed out at a smaller size, or when
-#   its time at the previous size, scaled linearly, already exceeds TIMEOUT;
-#   the report says which and why.
+#   A run cut off by the timeout is reported with the CPU time and memory it
+#   used until then, and gives lower bounds for the ratios. A peer is skipped
+#   at a size when it timed out at a smaller size, or when its time at the
+#   previous size, scaled linearly, exceeds twice TIMEOUT; the report says
+#   which and why.
 #
 # Spectral runs with bench/lint/spectral/.spectral.yaml (spectral:oas plus a
 # custom function for x-google-endpoints[].name == host); Redocly with
@@ -109,12 +111,10 @@ measure() {
 	local tool=$1 n=$2 run=$3
 	local spec="$work/spec-$n.yaml" t="$work/time-$tool-$n-$run.txt" o="$work/out-$tool-$n-$run.txt"
 	local rc=0
+	# timeout runs under time, so a run that is cut off still reports the CPU
+	# time and peak memory it used until then (exit status 124).
 	# shellcheck disable=SC2046
-	timeout "$TIMEOUT" /usr/bin/time -v -o "$t" $(command_for "$tool" "$spec") >"$o" 2>&1 || rc=$?
-	if [[ $rc == 124 ]]; then
-		echo "timeout"
-		return
-	fi
+	/usr/bin/time -v -o "$t" timeout "$TIMEOUT" $(command_for "$tool" "$spec") >"$o" 2>&1 || rc=$?
 	local wall cpu rss
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; printf "%.2f", s}' "$t")
 	cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.2f", u+s}' "$t")
@@ -124,7 +124,7 @@ measure() {
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.2f\n", (a[NR/2]+a[NR/2+1])/2}'; }
 
-declare -A best_wall best_cpu best_rss prev_wall prev_n skipped
+declare -A best_wall best_cpu best_rss prev_wall prev_n skipped timed_out
 rows=()
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -140,8 +140,8 @@ for n in $SIZES; do
 		fi
 		if [[ -n ${prev_wall[$tool]:-} ]]; then
 			proj=$(awk -v w="${prev_wall[$tool]}" -v p="${prev_n[$tool]}" -v n="$n" 'BEGIN {printf "%.0f", w*n/p}')
-			if ((proj > TIMEOUT)); then
-				skipped[$tool]="projected ${proj} s from N=${prev_n[$tool]} (> ${TIMEOUT} s limit)"
+			if ((proj > 2 * TIMEOUT)); then
+				skipped[$tool]="projected ${proj} s from N=${prev_n[$tool]} (scaled linearly), more than twice the ${TIMEOUT} s limit"
 				rows+=("| $n | $size_mb | $tool | skipped | | | | | ${skipped[$tool]} |")
 				continue
 			fi
@@ -149,16 +149,16 @@ for n in $SIZES; do
 		walls=() cpus=() rsss=() rcs=()
 		for ((r = 1; r <= runs; r++)); do
 			log "N=$n $tool run $r/$runs"
-			res=$(measure "$tool" "$n" "$r")
-			if [[ $res == timeout ]]; then
+			read -r w c m rc <<<"$(measure "$tool" "$n" "$r")"
+			if [[ $rc == 124 ]]; then
 				skipped[$tool]="timed out after ${TIMEOUT} s at N=$n"
 				break
 			fi
-			read -r w c m rc <<<"$res"
 			walls+=("$w") cpus+=("$c") rsss+=("$m") rcs+=("$rc")
 		done
 		if [[ ${#walls[@]} == 0 ]]; then
-			rows+=("| $n | $size_mb | $tool | >${TIMEOUT} | | | | | ${skipped[$tool]} |")
+			rows+=("| $n | $size_mb | $tool | >${TIMEOUT} | >$c | >$m | | | timed out: killed after ${TIMEOUT} s, having used $c CPU s and $m MB so far |")
+			timed_out[$tool,$n]="$c $m"
 			continue
 		fi
 		bw=$(printf '%s\n' "${walls[@]}" | sort -g | head -1)
@@ -197,6 +197,13 @@ report() {
 		[[ -z $cw ]] && continue
 		for tool in $PEERS; do
 			local pw=${best_wall[$tool,$n]:-} pr=${best_rss[$tool,$n]:-} pc=${best_cpu[$tool,$n]:-}
+			if [[ -n ${timed_out[$tool,$n]:-} ]]; then
+				local tc tr
+				read -r tc tr <<<"${timed_out[$tool,$n]}"
+				awk -v n="$n" -v t="$tool" -v cw="$cw" -v to="$TIMEOUT" -v cc="$cc" -v tc="$tc" -v cr="$cr" -v tr="$tr" \
+					'BEGIN {printf "- N=%s vs %s: %s timed out, so at least: wall %.1f× faster, CPU %.1f× less; peak RSS %s MB vs more than %s MB\n", n, t, t, to/cw, tc/cc, cr, tr}'
+				continue
+			fi
 			if [[ -z $pw ]]; then
 				echo "- N=$n: $tool not measured (${skipped[$tool]:-skipped})"
 				continue
