@@ -140,7 +140,7 @@ security, including security inherited from the top level. Browsers send preflig
 Authorization header, custom headers such as x-api-key, or cookies, so such a preflight is rejected with
 401 and the browser reports a CORS error. An API key in the query string still works (the preflight keeps
 the URL). Fix: give the options operation security: [], or delete it and let allowCors generate the
-route.
+route.`,
 	Bad:    "x-google-endpoints:\n- name: api.endpoints.p.cloud.goog\n  allowCors: true\nsecurity:\n- firebase: []\npaths:\n  /items:\n    options:\n      operationId: corsItems\n",
 	Good:   "x-google-endpoints:\n- name: api.endpoints.p.cloud.goog\n  allowCors: true\nsecurity:\n- firebase: []\npaths:\n  /items:\n    options:\n      operationId: corsItems\n      security: []\n",
 	Source: "esp-v2 src/go/configinfo/service_info.go (generated CORS routes skip paths with OPTIONS; AllowWithoutApiKey, no auth rule); esp src/api_manager/config.cc",
