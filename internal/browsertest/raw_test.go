@@ -77,6 +77,11 @@ func rawScenarios() []rawScenario {
 		{name: "max-age-invalid", fetch: fetchSpec{Creds: omit, Method: "PUT"}, preStatus: 200, pre: with(acao, "Access-Control-Allow-Methods", "PUT", "Access-Control-Max-Age", "-1"), status: 200, resp: acao},
 		{name: "long-accept-needs-preflight", fetch: fetchSpec{Creds: omit, Headers: map[string]string{"Accept": strings.Repeat("a", 129)}}, preStatus: 200, pre: with(acao, "Access-Control-Allow-Headers", "accept"), status: 200, resp: acao},
 		{name: "range-safelisted", fetch: fetchSpec{Creds: omit, Headers: map[string]string{"Range": "bytes=0-"}}, status: 200, resp: acao},
+		{name: "acam-unparsable", fetch: fetchSpec{Creds: omit, Method: "PUT"}, preStatus: 200, pre: with(acao, "Access-Control-Allow-Methods", "PUT POST"), status: 200, resp: acao},
+		{name: "acam-empty-items-and-lines", fetch: fetchSpec{Creds: omit, Method: "PUT"}, preStatus: 200, pre: with(acao, "Access-Control-Allow-Methods", ", GET,,", "Access-Control-Allow-Methods", " PUT "), status: 200, resp: acao},
+		{name: "include-preflight-acac-two-lines", fetch: fetchSpec{Creds: incl, Method: "PUT"}, preStatus: 200, pre: with(acao, "Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT"), status: 200, resp: with(acao, "Access-Control-Allow-Credentials", "true")},
+		{name: "preflight-redirect-301", fetch: fetchSpec{Creds: omit, Method: "PUT"}, preStatus: 301, pre: with(acao, "Access-Control-Allow-Methods", "PUT", "Location", "/elsewhere"), status: 200, resp: acao},
+		{name: "include-aceh-listed", fetch: fetchSpec{Creds: incl, Read: "X-Custom"}, status: 200, resp: with(acao, "Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Custom", "X-Custom", "v")},
 		{name: "content-type-quote-unsafe", fetch: fetchSpec{Creds: omit, Method: "POST", Headers: map[string]string{"Content-Type": `text/plain; charset="utf-8"`}, Body: "x"}, preStatus: 200, pre: acao, status: 200, resp: acao},
 	}
 }
