@@ -6,6 +6,7 @@ import (
 
 	"github.com/corsgate/corsgate/internal/safewrite"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/yamledit"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/rules"
 	"github.com/corsgate/corsgate/transform"
@@ -77,6 +78,9 @@ func applyFixes(cmd *cobra.Command, docs []*spec.Document, diags []lint.Diagnost
 				}
 			}
 		}
+		if out != nil && len(fixed) > 0 {
+			unfixed = remapLines(doc.Src, out, unfixed)
+		}
 		remaining = append(remaining, unfixed...)
 	}
 	for _, d := range diags {
@@ -89,6 +93,46 @@ func applyFixes(cmd *cobra.Command, docs []*spec.Document, diags []lint.Diagnost
 		return remaining, silentExit(ExitInput)
 	}
 	return remaining, nil
+}
+
+// remapLines moves the line numbers of diagnostics from the file as it was
+// to the file as rewritten (a fix may add or remove lines above them). A
+// finding on a line that was itself rewritten keeps its line number in the
+// new file's corresponding region.
+func remapLines(old, updated []byte, ds []lint.Diagnostic) []lint.Diagnostic {
+	ops := yamledit.LineDiff(old, updated)
+	newLine := make([]int, 0, len(ops)+1) // index: old line - 1
+	n := 1
+	for i := 0; i < len(ops); {
+		if ops[i].Kind == ' ' {
+			newLine = append(newLine, n)
+			n++
+			i++
+			continue
+		}
+		// A change hunk: the k-th removed line maps to the k-th added one.
+		dels, adds := 0, 0
+		for ; i < len(ops) && ops[i].Kind != ' '; i++ {
+			if ops[i].Kind == '-' {
+				dels++
+			} else {
+				adds++
+			}
+		}
+		for k := 0; k < dels; k++ {
+			newLine = append(newLine, n+min(k, max(adds-1, 0)))
+		}
+		n += adds
+	}
+	last := max(1, n-1) // lines in the rewritten file
+	out := make([]lint.Diagnostic, len(ds))
+	for i, d := range ds {
+		if d.Line >= 1 && d.Line <= len(newLine) {
+			d.Line = min(newLine[d.Line-1], last)
+		}
+		out[i] = d
+	}
+	return out
 }
 
 func fixName(m map[string]*lint.Rule, id string) string {

@@ -177,3 +177,18 @@ func TestApplyFixesUnwritable(t *testing.T) {
 		t.Errorf("stderr: %s", errb.String())
 	}
 }
+
+func TestRemapLines(t *testing.T) {
+	old := []byte("a\nb\nc\nd\ne\nf\n")
+	updated := []byte("a\nB1\nB2\nc\nD\nE\n")
+	ds := []lint.Diagnostic{{Line: 1}, {Line: 2}, {Line: 3}, {Line: 4}, {Line: 5}, {Line: 6}}
+	got := remapLines(old, updated, ds)
+	// b became two lines (c moves down one); d and e were rewritten in place;
+	// f was removed, so its finding moves to the last line.
+	want := []int{1, 2, 4, 5, 6, 6}
+	for i, d := range got {
+		if d.Line != want[i] {
+			t.Errorf("old line %d -> %d, want %d", ds[i].Line, d.Line, want[i])
+		}
+	}
+}
