@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -162,7 +163,7 @@ func suppressed(m map[int][]string, line int, id string) bool {
 // "# corsgate:ignore" comment on that line.
 func suppressions(doc *spec.Document) map[int][]string {
 	m := map[int][]string{}
-	if doc.Format == spec.JSON || !strings.Contains(string(doc.Src), SuppressMarker) {
+	if doc.Format == spec.JSON || !bytes.Contains(doc.Src, []byte(SuppressMarker)) {
 		return m
 	}
 	for n := 1; n <= doc.LineCount(); n++ {
