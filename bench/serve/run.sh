@@ -10,6 +10,8 @@
 #             worker_processes 1 = ESP's default, see NGINX_WORKERS)
 #   corsgate  corsgate serve --proxy espv2 with the same policy, --quiet
 #             (no per-request line or check; nginx's access_log is off too)
+#   corsgate-1p   the same with GOMAXPROCS=1 (one P: fewer cross-thread
+#             wake-ups between the server, transport and netpoller goroutines)
 #   corsgate-log  the same with its default output: every exchange checked
 #             by the browser-rules checker and one line per request (to a file)
 # and two request kinds:
@@ -22,8 +24,9 @@
 #
 # Usage: bench/serve/run.sh            (from the repository root or anywhere)
 # Environment: DURATION (10s) ROUNDS (3) CONNS (32) THREADS (1) WARMUP (3s)
-#              NGINX_WORKERS (1) TARGETS ("direct nginx corsgate corsgate-log")
+#              NGINX_WORKERS (1) TARGETS ("direct nginx corsgate corsgate-1p corsgate-log")
 #              OUT=dir copies the raw results there; KEEP=1 keeps the temp dir;
+#              CORSGATE_GOMAXPROCS=n runs corsgate with GOMAXPROCS=n;
 #              PROFILE=1 adds a perf profile (perf record -g) of corsgate and
 #              nginx under each load after the rounds.
 # Needs: go, wrk, nginx. Binds 127.0.0.1 only; stops what it started by PID.
@@ -35,7 +38,7 @@ CONNS=${CONNS:-32}
 THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-3s}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
-TARGETS=${TARGETS:-direct nginx corsgate corsgate-log}
+TARGETS=${TARGETS:-direct nginx corsgate corsgate-1p corsgate-log}
 ORIGIN=http://app.example.com
 ALLOW_METHODS='GET, POST, PUT, PATCH, DELETE, OPTIONS'
 ALLOW_HEADERS='DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization'
@@ -162,7 +165,7 @@ fi
 start_corsgate() { # port logfile extra-flags...
 	local port=$1 log=$2
 	shift 2
-	"$work/corsgate" serve "$here/spec.yaml" --backend "http://127.0.0.1:$BP" \
+	${CORSGATE_GOMAXPROCS:+env GOMAXPROCS=$CORSGATE_GOMAXPROCS} "$work/corsgate" serve "$here/spec.yaml" --backend "http://127.0.0.1:$BP" \
 		--listen "127.0.0.1:$port" --proxy espv2 \
 		--cors_preset=basic --cors_allow_origin="$ORIGIN" \
 		--cors_allow_methods="$ALLOW_METHODS" --cors_allow_headers="$ALLOW_HEADERS" \
@@ -174,6 +177,13 @@ if has corsgate; then
 	CPID=$!
 	started+=("$CPID")
 	waitport "$CP"
+fi
+PP=$(freeport)
+if has corsgate-1p; then
+	CORSGATE_GOMAXPROCS=1 start_corsgate "$PP" "$work/corsgate-1p.log" --quiet
+	PPID_1P=$!
+	started+=("$PPID_1P")
+	waitport "$PP"
 fi
 LP=$(freeport)
 if has corsgate-log; then
@@ -195,12 +205,13 @@ wrk.method = "GET"
 wrk.headers["Origin"] = "$ORIGIN"
 LUA
 
-port_of() { case $1 in direct) echo "$BP" ;; nginx) echo "$NP" ;; corsgate) echo "$CP" ;; corsgate-log) echo "$LP" ;; esac; }
+port_of() { case $1 in direct) echo "$BP" ;; nginx) echo "$NP" ;; corsgate) echo "$CP" ;; corsgate-1p) echo "$PP" ;; corsgate-log) echo "$LP" ;; esac; }
 pids_of() { # the processes whose CPU counts for a target
 	case $1 in
 	direct) echo "$BPID" ;;
 	nginx) echo "$NPID" $(ps -o pid= --ppid "$NPID") ;;
 	corsgate) echo "$CPID" ;;
+	corsgate-1p) echo "$PPID_1P" ;;
 	corsgate-log) echo "$LPID" ;;
 	esac
 }
@@ -281,7 +292,7 @@ NR > 1 {
 END {
 	print "| kind | target | req/s | p50 µs | p99 µs | proxy CPU µs/req | non-2xx |"
 	print "|---|---|---:|---:|---:|---:|---:|"
-	split("preflight get", kinds, " "); nt = split("direct nginx corsgate corsgate-log", targets, " ")
+	split("preflight get", kinds, " "); nt = split("direct nginx corsgate corsgate-1p corsgate-log", targets, " ")
 	for (k = 1; k <= 2; k++) for (t = 1; t <= nt; t++) {
 		K = targets[t] SUBSEP kinds[k]
 		if (!((K SUBSEP 4) in vals)) continue
