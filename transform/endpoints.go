@@ -273,8 +273,8 @@ func ensureAllowCorsOn(c *ctx) ([]yamledit.Edit, error) {
 
 // dropDuplicates removes entries other than the chosen one whose name is
 // host too and that say nothing else (only name and allowCors): at most one
-// entry may name the service. An entry that carries more (a target) is kept
-// for the user to merge; lint reports it.
+// entry may name the service. When such an entry carries more (a target),
+// the transform refuses: merging entries is the user's call.
 func dropDuplicates(c *ctx) ([]yamledit.Edit, error) {
 	h, err := c.host()
 	if err != nil {
@@ -290,7 +290,10 @@ func dropDuplicates(c *ctx) ([]yamledit.Edit, error) {
 			continue
 		}
 		e := seq.Content[i]
-		if n, ok := nameOf(e); ok && n == h.Value && e.Kind == yaml.MappingNode && onlyNameAndCors(e) {
+		if n, ok := nameOf(spec.Deref(e)); ok && n == h.Value {
+			if e.Kind != yaml.MappingNode || !onlyNameAndCors(e) {
+				return nil, fmt.Errorf("%w: %s entries %d and %d both name %s and entry %d carries more than name and allowCors; merge them by hand (at most one entry is allowed)", ErrRefused, endpointsKey, keep, i, h.Value, i)
+			}
 			ed, err := c.f.RemoveItem(seq, i)
 			if err != nil {
 				return nil, fmt.Errorf("%w: %w", ErrRefused, err)

@@ -276,6 +276,7 @@ func TestRefusals(t *testing.T) {
 		{"entry alias", "allow-cors", "on", "swagger: '2.0'\nhost: a.b\nx-e: &e {name: x.y}\nx-google-endpoints:\n- *e\n"},
 		{"entry scalar", "sync-name", "", "swagger: '2.0'\nhost: a.b\nx-google-endpoints:\n- a.b\n"},
 		{"names differ", "sync-name-from-name", "", "swagger: '2.0'\nhost: a.b\nx-google-endpoints:\n- name: x\n- name: y\n"},
+		{"duplicate with target", "allow-cors", "on", "swagger: '2.0'\nhost: a.b\nx-google-endpoints:\n- name: a.b\n- name: a.b\n  target: 1.2.3.4\n"},
 		{"spelling conflict", "allow-cors-spelling", "", "swagger: '2.0'\nhost: a.b\nx-google-endpoints:\n- name: a.b\n  allow_cors: true\n  allowCors: false\n"},
 	}
 	for _, tt := range tests {
