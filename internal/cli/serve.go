@@ -37,6 +37,7 @@ type serveOptions struct {
 	quiet                  bool
 	color                  string
 	cpuProfile             string
+	stdTransport           bool
 }
 
 func newServeCmd(env *Env) *cobra.Command {
@@ -120,6 +121,8 @@ Exit codes:
 	f.StringVar(&o.color, "color", "auto", "colour the request lines: auto, always or never (NO_COLOR is respected)")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the serving period to FILE (for tuning)")
 	_ = f.MarkHidden("cpuprofile")
+	f.BoolVar(&o.stdTransport, "std-transport", false, "use net/http.Transport for a plain-http backend (for comparison)")
+	_ = f.MarkHidden("std-transport")
 	_ = cmd.RegisterFlagCompletionFunc("proxy", fixedCompletion("espv2", "esp"))
 	_ = cmd.RegisterFlagCompletionFunc("assume-credentials", fixedCompletion("include", "omit"))
 	_ = cmd.RegisterFlagCompletionFunc("mock-cors", fixedCompletion("*", "echo"))
@@ -200,7 +203,8 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	if backend == nil {
 		mock = &proxy.Mock{CORS: o.mockCORS}
 	}
-	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs})
+	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs,
+		StdTransport: o.stdTransport})
 	if err != nil {
 		return inputError(err)
 	}

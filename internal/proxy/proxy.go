@@ -97,6 +97,9 @@ type Options struct {
 	Observe func(*Record)
 	// Transport overrides the tuned default transport (tests).
 	Transport http.RoundTripper
+	// StdTransport uses net/http.Transport for plain-http backends too,
+	// instead of the lighter same-goroutine HTTP/1.1 transport.
+	StdTransport bool
 	// BackendTimeout bounds the wait for the backend's response headers
 	// (default BackendTimeout, ESPv2's 15 s deadline).
 	BackendTimeout time.Duration
@@ -153,6 +156,9 @@ func New(o Options) (*Handler, error) {
 				t.ResponseHeaderTimeout = o.BackendTimeout
 			}
 			tr = t
+			if target.Scheme == "http" && !o.StdTransport {
+				tr = newH1Transport(t, target.Host, t.ResponseHeaderTimeout)
+			}
 		}
 		// A local backend gets the client's Host, as ESPv2 in sidecar mode
 		// forwards :authority unchanged; a remote one (a Cloud Run URL, say)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -623,5 +624,71 @@ func TestIsLoopback(t *testing.T) {
 		if got := isLoopback(host); got != want {
 			t.Errorf("isLoopback(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+// TestH1Transport covers what the same-goroutine transport must get right:
+// keep-alive reuse, a backend that closes its connection, 103 Early Hints,
+// HEAD, and requests it hands to net/http (bodies).
+func TestH1Transport(t *testing.T) {
+	var conns atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Query().Get("do") {
+		case "close":
+			w.Header().Set("Connection", "close")
+		case "hints":
+			w.Header().Set("Link", "</a.css>; rel=preload")
+			w.WriteHeader(http.StatusEarlyHints)
+		}
+		b, _ := io.ReadAll(r.Body)
+		io.WriteString(w, r.Method+" "+string(b))
+	}))
+	srv.Config.ConnState = func(c net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	spec := "swagger: \"2.0\"\ninfo: {title: t, version: \"1\"}\nhost: h\npaths:\n  /v1/shelves:\n" +
+		"    get: {responses: {200: {description: ok}}}\n    head: {responses: {200: {description: ok}}}\n" +
+		"    post: {responses: {200: {description: ok}}}\n"
+	base := startProxy(t, loadTable(t, spec), preset(cors.ESPv2, nil), srv.URL, nil)
+	get := func(method, q, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+"/v1/shelves"+q, strings.NewReader(body))
+		if body == "" {
+			req.Body = nil
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for i := 0; i < 5; i++ {
+		if code, body := get("GET", "", ""); code != 200 || body != "GET " {
+			t.Fatalf("GET: %d %q", code, body)
+		}
+	}
+	if n := conns.Load(); n != 1 {
+		t.Errorf("5 sequential GETs used %d backend connections, want 1 (keep-alive)", n)
+	}
+	if code, body := get("GET", "?do=close", ""); code != 200 || body != "GET " {
+		t.Errorf("Connection: close: %d %q", code, body)
+	}
+	if code, body := get("GET", "", ""); code != 200 || body != "GET " {
+		t.Errorf("after a closed connection: %d %q", code, body)
+	}
+	if code, body := get("GET", "?do=hints", ""); code != 200 || body != "GET " {
+		t.Errorf("103 Early Hints: %d %q", code, body)
+	}
+	if code, _ := get("HEAD", "", ""); code != 200 {
+		t.Errorf("HEAD: %d", code)
+	}
+	if code, body := get("POST", "", "payload"); code != 200 || body != "POST payload" {
+		t.Errorf("POST with a body: %d %q", code, body)
 	}
 }
