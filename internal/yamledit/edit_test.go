@@ -84,6 +84,8 @@ func TestScalarSpan(t *testing.T) {
 		{"anchor", "k: &a v\nj: *a\n", []string{"k"}, "v"},
 		{"tag", "k: !!str true\n", []string{"k"}, "true"},
 		{"anchor and tag", "k: &x !!str 'q'\n", []string{"k"}, "'q'"},
+		{"verbatim tag", "k: !<tag:yaml.org,2002:str> v\n", []string{"k"}, "v"},
+		{"anchor in flow", "k: {a: &x v, b: 1}\n", []string{"k", "a"}, "v"},
 		{"flow", "k: {a: b, c: [d, 'e', \"f\"]}\n", []string{"k", "c", "1"}, "'e'"},
 		{"flow plain", "k: [ab , cd]\n", []string{"k", "0"}, "ab"},
 		{"json", `{"swagger": "2.0", "k": {"a": true, "b": "x"}}`, []string{"k", "a"}, "true"},

@@ -51,12 +51,23 @@ func (f *File) skipProps(off int, n *yaml.Node) int {
 	return off
 }
 
-// skipToken moves past a run of non-blank bytes (an anchor or tag). Verbatim
-// tags (!<...>) may not hold blanks either.
+// skipToken moves past an anchor or tag: a run of bytes up to a blank or a
+// flow indicator (YAML 1.2 excludes ",[]{}" from anchor names and tag
+// shorthands, so "{a: &x}" ends the anchor at "}").
 func (f *File) skipToken(off int) int {
+	if off+1 < len(f.src) && f.src[off] == '!' && f.src[off+1] == '<' {
+		// A verbatim tag, !<tag:yaml.org,2002:str>, may hold commas.
+		for off < len(f.src) && f.src[off] != '>' && f.src[off] != '\n' {
+			off++
+		}
+		if off < len(f.src) && f.src[off] == '>' {
+			off++
+		}
+		return off
+	}
 	for off < len(f.src) {
 		switch f.src[off] {
-		case ' ', '\t', '\r', '\n':
+		case ' ', '\t', '\r', '\n', ',', '[', ']', '{', '}':
 			return off
 		}
 		off++
