@@ -692,3 +692,26 @@ func TestH1Transport(t *testing.T) {
 		t.Errorf("POST with a body: %d %q", code, body)
 	}
 }
+
+// TestH1TransportIdleClose: a backend that closes idle keep-alive
+// connections quickly must not make a non-idempotent request fail.
+func TestH1TransportIdleClose(t *testing.T) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok")
+	}))
+	srv.Config.IdleTimeout = 300 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+	base := startProxy(t, loadTable(t, testSpec(false, "")), preset(cors.ESPv2, nil), srv.URL, nil)
+	for i, pause := range []time.Duration{0, 500 * time.Millisecond, 1200 * time.Millisecond} {
+		time.Sleep(pause)
+		resp, err := http.Post(base+"/v1/shelves", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("POST %d after %v idle: %d", i, pause, resp.StatusCode)
+		}
+	}
+}
