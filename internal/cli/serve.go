@@ -230,6 +230,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	if env.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
+	fmt.Fprintln(stderr, describeServe(doc.Name, &policy, o.backend, o.mockCORS))
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())
 	if err := proxy.Serve(cmd.Context(), ln, h, 5*time.Second); err != nil {
 		return inputError(fmt.Errorf("serving on %s: %w", ln.Addr(), err))
@@ -478,4 +479,33 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 		}
 	}
 	return observe, closeAll, nil
+}
+
+// describeServe is the one line serve prints before it listens: which spec,
+// which proxy, who answers preflights, and which backend.
+func describeServe(specName string, p *cors.Policy, backend, mockCORS string) string {
+	var mode string
+	switch p.Mode() {
+	case cors.ModeOff:
+		mode = "no CORS handling (no --cors_preset, allowCors off)"
+	case cors.ModeBackend:
+		mode = "allowCors: preflights go to the backend"
+	case cors.ModeProxy, cors.ModeBoth:
+		origin := p.AllowOrigin
+		if p.Preset == cors.PresetRegex {
+			origin = p.AllowOriginRegex
+		}
+		mode = fmt.Sprintf("the proxy answers preflights (%s, %s)", p.Preset, origin)
+		if p.Mode() == cors.ModeBoth {
+			mode += " and allowCors sends the others to the backend"
+		}
+	}
+	be := backend
+	if be == "" {
+		be = "embedded mock"
+		if mockCORS != "" {
+			be += " sending its own CORS headers (" + mockCORS + ")"
+		}
+	}
+	return fmt.Sprintf("serving %s as %s: %s; backend: %s", specName, p.Proxy.Title(), mode, be)
 }

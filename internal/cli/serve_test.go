@@ -319,3 +319,23 @@ func TestCheckCacheKeys(t *testing.T) {
 		t.Errorf("other credentials mode reused a result: %v, %d calls", r.Verdict, calls)
 	}
 }
+
+func TestDescribeServe(t *testing.T) {
+	tests := []struct {
+		p        cors.Policy
+		backend  string
+		mockCORS string
+		want     string
+	}{
+		{cors.Policy{Proxy: cors.ESPv2}, "", "", "serving s.yaml as ESPv2: no CORS handling (no --cors_preset, allowCors off); backend: embedded mock"},
+		{cors.Policy{Proxy: cors.ESPv2, AllowCors: true}, "", "echo",
+			"serving s.yaml as ESPv2: allowCors: preflights go to the backend; backend: embedded mock sending its own CORS headers (echo)"},
+		{cors.Policy{Proxy: cors.ESP, Preset: cors.PresetRegex, AllowOriginRegex: "^x$"}, "http://b", "",
+			"serving s.yaml as ESP: the proxy answers preflights (cors_with_regex, ^x$); backend: http://b"},
+	}
+	for _, tt := range tests {
+		if got := describeServe("s.yaml", &tt.p, tt.backend, tt.mockCORS); got != tt.want {
+			t.Errorf("got  %q\nwant %q", got, tt.want)
+		}
+	}
+}

@@ -16,7 +16,7 @@ import (
 var SampleSpec []byte
 
 // SampleSpecName is how diagnostics name SampleSpec.
-const SampleSpecName = "(built-in sample spec)"
+const SampleSpecName = "the built-in sample (testdata/specs/sample.yaml)"
 
 // Mock CORS modes (serve --mock-cors).
 const (
