@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/format"
@@ -164,6 +165,12 @@ func loadConfig(path string) (*lint.Config, error) {
 }
 
 func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error {
+	if env.getenv("GOGC") == "" {
+		// A lint run is short-lived and its heap is mostly the node tree it
+		// needs until the end: collecting half as often saved ~12 % of the
+		// time at 5000 paths for ~3 % more peak memory (bench/RESULTS.md).
+		defer debug.SetGCPercent(debug.SetGCPercent(200))
+	}
 	f, err := format.Parse(o.format)
 	if err != nil {
 		return usageError("%v", err)

@@ -149,6 +149,7 @@ func Read(in Input, stdin io.Reader, maxSize int64) ([]byte, error) {
 		maxSize = DefaultMaxSize
 	}
 	var r io.Reader
+	sizeHint := int64(0)
 	if in.Path == "" {
 		if stdin == nil {
 			return nil, fmt.Errorf("%s: %w: no standard input", in.Name, ErrUnreadable)
@@ -172,8 +173,13 @@ func Read(in Input, stdin io.Reader, maxSize int64) ([]byte, error) {
 		}
 		defer f.Close()
 		r = f
+		sizeHint = st.Size()
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxSize+1))
+	// Size the buffer from Stat: io.ReadAll alone grows it step by step,
+	// allocating about 2.5 times a large spec and copying it on the way.
+	buf := bytes.NewBuffer(make([]byte, 0, sizeHint+512))
+	_, err := buf.ReadFrom(io.LimitReader(r, maxSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w: %w", in.Name, ErrUnreadable, err)
 	}
