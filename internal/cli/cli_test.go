@@ -193,3 +193,23 @@ func syncReadmeBlock(t *testing.T, name, want string) {
 	}
 	t.Errorf("README.md block %q is out of date; run: UPDATE_README=1 go test ./internal/cli -run TestReadme", name)
 }
+
+// TestReadmeExamples: the lint outputs README.md quotes are what corsgate
+// prints for the shipped specs.
+func TestReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "", "lint", "../../testdata/specs/mismatch.yaml")
+	if code != ExitFindings {
+		t.Errorf("mismatch.yaml: exit %d, want 1", code)
+	}
+	want := "$ corsgate lint testdata/specs/mismatch.yaml\n" + strings.ReplaceAll(out, "../../testdata", "testdata")
+	if !strings.Contains(string(readme), want) {
+		t.Errorf("README.md does not show the current output:\n%s", want)
+	}
+	if code, _, _ := run(t, "", "lint", "../../testdata/specs/sample.yaml"); code != ExitOK {
+		t.Errorf("the quick-start command exits %d on the sample spec, want 0", code)
+	}
+}
