@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -321,6 +322,12 @@ func TestDecideAllocs(t *testing.T) {
 		engines[name] = e
 	}
 	for name, e := range engines {
+		if raceEnabled && strings.HasSuffix(name, "-regex") {
+			// regexp keeps its matchers in a sync.Pool, which the race
+			// detector deliberately leaks from; the count is checked in
+			// normal test runs and by BenchmarkDecide.
+			continue
+		}
 		for _, r := range []req{{"OPTIONS", origin, "PUT", "x-a"}, {"GET", origin, "", ""}, {"OPTIONS", "https://evil.test", "PUT", ""}, {"GET", "", "", ""}} {
 			var sink Decision
 			n := testing.AllocsPerRun(200, func() { sink = e.Decide(r.method, r.origin, r.acrm, r.acrh) })
