@@ -35,7 +35,7 @@ func ids(ds []lint.Diagnostic) []string {
 	return out
 }
 
-// TestRulesNameTheirFix checks the wiring the lead's rules rely on: every
+// TestRulesNameTheirFix checks the wiring the rules rely on: every
 // rule's Fix names a registered transform.
 func TestRulesNameTheirFix(t *testing.T) {
 	n := 0
