@@ -178,18 +178,25 @@ func ensureEntry(c *ctx) ([]yamledit.Edit, error) {
 	return []yamledit.Edit{e}, nil
 }
 
-// ensureName makes the chosen entry's name equal host.
-func ensureName(c *ctx) ([]yamledit.Edit, error) {
-	h, err := c.host()
+// hostEntry returns host and the x-google-endpoints entry chosen for it
+// (nil entry, nil error when there is no entry to edit).
+func hostEntry(c *ctx) (h, e *yaml.Node, err error) {
+	h, err = c.host()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	_, seq, err := c.endpoints()
 	if err != nil || seq == nil || len(seq.Content) == 0 {
-		return nil, err
+		return nil, nil, err
 	}
-	e, err := entry(seq, pick(seq, h.Value))
-	if err != nil {
+	e, err = entry(seq, pick(seq, h.Value))
+	return h, e, err
+}
+
+// ensureName makes the chosen entry's name equal host.
+func ensureName(c *ctx) ([]yamledit.Edit, error) {
+	h, e, err := hostEntry(c)
+	if err != nil || e == nil {
 		return nil, err
 	}
 	return c.setName(e, h)
@@ -256,16 +263,8 @@ func (c *ctx) setAllowCors(e *yaml.Node, on bool) ([]yamledit.Edit, error) {
 }
 
 func ensureAllowCorsOn(c *ctx) ([]yamledit.Edit, error) {
-	h, err := c.host()
-	if err != nil {
-		return nil, err
-	}
-	_, seq, err := c.endpoints()
-	if err != nil || seq == nil || len(seq.Content) == 0 {
-		return nil, err
-	}
-	e, err := entry(seq, pick(seq, h.Value))
-	if err != nil {
+	_, e, err := hostEntry(c)
+	if err != nil || e == nil {
 		return nil, err
 	}
 	return c.setAllowCors(e, true)
