@@ -13,9 +13,9 @@ import (
 // Document.Operations and forget a document once it is garbage.
 func TestSecDocCacheReleases(t *testing.T) {
 	size := func() int {
-		secOpsCache.mu.Lock()
-		defer secOpsCache.mu.Unlock()
-		return len(secOpsCache.m)
+		secExtCache.mu.Lock()
+		defer secExtCache.mu.Unlock()
+		return len(secExtCache.m)
 	}
 	before := size()
 	func() {
@@ -29,6 +29,9 @@ func TestSecDocCacheReleases(t *testing.T) {
 		}
 		if again := secOperations(doc); &again[0] != &ops[0] {
 			t.Errorf("second call rebuilt the operation list")
+		}
+		if ext := secExts(doc); len(ext) != 2 {
+			t.Fatalf("secExts has %d entries, want 2", len(ext))
 		}
 		if size() != before+1 {
 			t.Errorf("cache size %d, want %d", size(), before+1)

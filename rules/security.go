@@ -761,11 +761,8 @@ func (c *secDocCache[T]) get(doc *spec.Document, build func() T) T {
 	return v
 }
 
-var secOpsCache secDocCache[[]spec.Operation]
-
-// secOperations returns doc.Operations(), computed once per document.
 func secOperations(doc *spec.Document) []spec.Operation {
-	return secOpsCache.get(doc, doc.Operations)
+	return doc.Operations() // computed once per document by package spec
 }
 
 // secExt holds the keys of one operation that these families read, found in
