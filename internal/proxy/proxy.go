@@ -530,8 +530,15 @@ func nginxErrorPage(code int) []byte {
 }
 
 // Serve runs an HTTP server for h on ln until ctx is done, then shuts down
-// gracefully (in-flight requests get up to grace to finish).
+// gracefully (in-flight requests get up to grace to finish). It is the lean
+// HTTP/1.1 server of h1server.go, which hands the connections it does not
+// take to net/http.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
+	return newH1Server(h).serve(ctx, ln, grace)
+}
+
+// ServeStd is Serve on net/http's server alone (kept to compare the two).
+func ServeStd(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 30 * time.Second,
