@@ -168,7 +168,7 @@ func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Reques
 	// A cancelled request (the client went away) unblocks the read at once.
 	stop := context.AfterFunc(ctx, func() { pc.c.SetDeadline(time.Unix(1, 0)) })
 	pc.c.SetReadDeadline(time.Now().Add(t.timeout))
-	if err := req.Write(pc.bw); err != nil {
+	if err := writeRequest(pc.bw, req); err != nil {
 		stop()
 		return nil, err
 	}
@@ -179,7 +179,7 @@ func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Reques
 	var resp *http.Response
 	for {
 		var err error
-		resp, err = http.ReadResponse(pc.br, req)
+		resp, err = readResponse(pc.br, req)
 		if err != nil {
 			stop()
 			if ctx.Err() != nil {
@@ -235,3 +235,260 @@ func (b *h1Body) Close() error {
 	b.pc.c.Close()
 	return err
 }
+
+// writeRequest writes req as http.Request.Write does for a client request
+// without a body (the only kind h1Transport sends), without its sorting and
+// allocations; a request it cannot be sure about goes to req.Write.
+func writeRequest(bw *bufio.Writer, req *http.Request) error {
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	if req.URL.Opaque != "" || !validHost(host) || host == "" || len(req.Trailer) > 0 || req.TransferEncoding != nil {
+		return req.Write(bw)
+	}
+	method := req.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	if !validFieldName(method) {
+		return req.Write(bw)
+	}
+	bw.WriteString(method)
+	bw.WriteByte(' ')
+	// URL.RequestURI without its allocation for the common case.
+	if p := req.URL.EscapedPath(); p == "" {
+		bw.WriteByte('/')
+	} else {
+		bw.WriteString(p)
+	}
+	if req.URL.ForceQuery || req.URL.RawQuery != "" {
+		bw.WriteByte('?')
+		bw.WriteString(req.URL.RawQuery)
+	}
+	bw.WriteString(" HTTP/1.1\r\nHost: ")
+	bw.WriteString(host)
+	bw.WriteString("\r\n")
+	ua, hasUA := req.Header["User-Agent"]
+	switch {
+	case !hasUA:
+		bw.WriteString("User-Agent: Go-http-client/1.1\r\n")
+	case len(ua) > 0 && ua[0] != "":
+		writeField(bw, "User-Agent", ua[0])
+	}
+	// net/http sends Content-Length: 0 for a bodiless POST, PUT or PATCH.
+	if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
+		bw.WriteString("Content-Length: 0\r\n")
+	}
+	if req.Close && !hasConnectionClose(req.Header) {
+		bw.WriteString("Connection: close\r\n")
+	}
+	for k, vs := range req.Header {
+		switch k {
+		case "Host", "User-Agent", "Content-Length", "Transfer-Encoding", "Trailer":
+			continue
+		}
+		if !validFieldName(k) {
+			continue
+		}
+		for _, v := range vs {
+			writeField(bw, k, trimOWS(v))
+		}
+	}
+	_, err := bw.WriteString("\r\n")
+	return err
+}
+
+// readResponse reads the backend's response. The common case, an HTTP/1.1
+// response with a Content-Length to a request other than HEAD, is parsed
+// here from the buffered head; every other response (chunked or
+// close-delimited bodies, 1xx, 204, 304, HTTP/1.0, heads larger than the
+// buffer, anything unusual) is left in the buffer, unread, for
+// http.ReadResponse.
+func readResponse(br *bufio.Reader, req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodHead {
+		return http.ReadResponse(br, req)
+	}
+	n := br.Buffered()
+	if n == 0 {
+		if _, err := br.Peek(1); err != nil {
+			return http.ReadResponse(br, req) // its error, as before
+		}
+		n = br.Buffered()
+	}
+	for {
+		b, _ := br.Peek(n)
+		end := headEnd(b)
+		if end > 0 {
+			resp := parseResponseHead(b[:end], req)
+			if resp == nil {
+				return http.ReadResponse(br, req)
+			}
+			br.Discard(end)
+			if resp.ContentLength > 0 {
+				resp.Body = &lengthBody{r: br, n: resp.ContentLength}
+			}
+			return resp, nil
+		}
+		if end < 0 || n >= br.Size() {
+			return http.ReadResponse(br, req)
+		}
+		if _, err := br.Peek(n + 1); err != nil {
+			return http.ReadResponse(br, req)
+		}
+		n = br.Buffered()
+	}
+}
+
+// parseResponseHead parses a complete response head into a response with a
+// Content-Length body (Body set to http.NoBody; the caller attaches the
+// body), or returns nil for anything http.ReadResponse should handle.
+func parseResponseHead(head []byte, req *http.Request) *http.Response {
+	// Status line: HTTP/1.1 SP 3DIGIT [SP reason] CRLF.
+	eol := indexCRLF(head)
+	const proto = "HTTP/1.1 "
+	if eol < len(proto)+3 || string(head[:len(proto)]) != proto {
+		return nil
+	}
+	line := head[:eol]
+	c0, c1, c2 := line[9], line[10], line[11]
+	if c0 < '1' || c0 > '9' || c1 < '0' || c1 > '9' || c2 < '0' || c2 > '9' {
+		return nil
+	}
+	code := int(c0-'0')*100 + int(c1-'0')*10 + int(c2-'0')
+	if code < 200 || code == http.StatusNoContent || code == http.StatusNotModified {
+		return nil
+	}
+	if len(line) > 12 && line[12] != ' ' {
+		return nil
+	}
+	for _, c := range line[12:] {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return nil
+		}
+	}
+	fields := 0
+	for i := eol + 2; i < len(head)-2; i++ {
+		if head[i] == '\n' {
+			fields++
+		}
+	}
+	all := string(head)
+	resp := &http.Response{
+		StatusCode: code,
+		Proto:      "HTTP/1.1",
+		ProtoMajor: 1,
+		ProtoMinor: 1,
+		Header:     make(http.Header, fields),
+		Request:    req,
+		Body:       http.NoBody,
+	}
+	// Status is "200 OK" (the code and the reason as sent).
+	if len(line) > 12 {
+		resp.Status = all[9:eol]
+	} else {
+		resp.Status = all[9:12]
+	}
+	values := make([]string, fields)
+	nv := 0
+	clSeen := false
+	var nameBuf [64]byte
+	for pos := eol + 2; ; {
+		e := indexCRLF(head[pos:])
+		if e < 0 {
+			return nil
+		}
+		if e == 0 {
+			break
+		}
+		fl := head[pos : pos+e]
+		start := pos
+		pos += e + 2
+		if fl[0] == ' ' || fl[0] == '\t' {
+			return nil
+		}
+		colon := indexByte(fl, ':')
+		if colon <= 0 {
+			return nil
+		}
+		name := fl[:colon]
+		for _, c := range name {
+			if !isTokenChar(c) {
+				return nil
+			}
+		}
+		vs, ve := colon+1, len(fl)
+		for vs < ve && (fl[vs] == ' ' || fl[vs] == '\t') {
+			vs++
+		}
+		for ve > vs && (fl[ve-1] == ' ' || fl[ve-1] == '\t') {
+			ve--
+		}
+		for _, c := range fl[vs:ve] {
+			if c < ' ' && c != '\t' || c == 0x7f {
+				return nil
+			}
+		}
+		value := all[start+vs : start+ve]
+		key := canonicalName(name, all[start:start+colon], nameBuf[:0])
+		switch key {
+		case "Content-Length":
+			if clSeen {
+				return nil
+			}
+			clSeen = true
+			n, ok := parseLength(value)
+			if !ok {
+				return nil
+			}
+			resp.ContentLength = n
+		case "Transfer-Encoding", "Trailer":
+			return nil
+		case "Connection":
+			if hasToken(value, "close") {
+				resp.Close = true
+			}
+		}
+		if prev, ok := resp.Header[key]; ok {
+			resp.Header[key] = append(prev, value)
+			continue
+		}
+		values[nv] = value
+		resp.Header[key] = values[nv : nv+1 : nv+1]
+		nv++
+	}
+	if !clSeen {
+		return nil // a body delimited by the connection's close
+	}
+	if resp.Close {
+		delete(resp.Header, "Connection") // as http.ReadResponse does
+	}
+	return resp
+}
+
+// lengthBody is a response body of known length read from the backend
+// connection's buffer.
+type lengthBody struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (b *lengthBody) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.n {
+		p = p[:b.n]
+	}
+	n, err := b.r.Read(p)
+	b.n -= int64(n)
+	if err == io.EOF {
+		return n, io.ErrUnexpectedEOF
+	}
+	if err == nil && b.n == 0 {
+		return n, io.EOF
+	}
+	return n, err
+}
+
+func (b *lengthBody) Close() error { return nil }
