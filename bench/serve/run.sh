@@ -14,6 +14,9 @@
 #             wake-ups between the server, transport and netpoller goroutines)
 #   corsgate-log  the same with its default output: every exchange checked
 #             by the browser-rules checker and one line per request (to a file)
+#   corsgate-std  corsgate with net/http's server and httputil.ReverseProxy
+#             for every request (hidden flags --std-server --std-forward),
+#             as it was before its own HTTP/1.1 server and direct forwarding
 # and two request kinds:
 #   preflight OPTIONS + Origin + Access-Control-Request-Method (answered by the proxy)
 #   get       GET + Origin, proxied to the backend
@@ -38,7 +41,7 @@ CONNS=${CONNS:-32}
 THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-3s}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
-TARGETS=${TARGETS:-direct nginx corsgate corsgate-1p corsgate-log}
+TARGETS=${TARGETS:-direct nginx corsgate corsgate-1p corsgate-log corsgate-std}
 ORIGIN=http://app.example.com
 ALLOW_METHODS='GET, POST, PUT, PATCH, DELETE, OPTIONS'
 ALLOW_HEADERS='DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization'
@@ -192,6 +195,13 @@ if has corsgate-log; then
 	started+=("$LPID")
 	waitport "$LP"
 fi
+SP=$(freeport)
+if has corsgate-std; then
+	start_corsgate "$SP" "$work/corsgate-std.log" --quiet --std-server --std-forward
+	SPID=$!
+	started+=("$SPID")
+	waitport "$SP"
+fi
 waitport "$BP"
 
 cat >"$work/preflight.lua" <<LUA
@@ -205,7 +215,7 @@ wrk.method = "GET"
 wrk.headers["Origin"] = "$ORIGIN"
 LUA
 
-port_of() { case $1 in direct) echo "$BP" ;; nginx) echo "$NP" ;; corsgate) echo "$CP" ;; corsgate-1p) echo "$PP" ;; corsgate-log) echo "$LP" ;; esac; }
+port_of() { case $1 in direct) echo "$BP" ;; nginx) echo "$NP" ;; corsgate) echo "$CP" ;; corsgate-1p) echo "$PP" ;; corsgate-log) echo "$LP" ;; corsgate-std) echo "$SP" ;; esac; }
 pids_of() { # the processes whose CPU counts for a target
 	case $1 in
 	direct) echo "$BPID" ;;
@@ -213,6 +223,7 @@ pids_of() { # the processes whose CPU counts for a target
 	corsgate) echo "$CPID" ;;
 	corsgate-1p) echo "$PPID_1P" ;;
 	corsgate-log) echo "$LPID" ;;
+	corsgate-std) echo "$SPID" ;;
 	esac
 }
 ticks() { # total utime+stime (clock ticks) of the given PIDs
@@ -292,7 +303,7 @@ NR > 1 {
 END {
 	print "| kind | target | req/s | p50 µs | p99 µs | proxy CPU µs/req | non-2xx |"
 	print "|---|---|---:|---:|---:|---:|---:|"
-	split("preflight get", kinds, " "); nt = split("direct nginx corsgate corsgate-1p corsgate-log", targets, " ")
+	split("preflight get", kinds, " "); nt = split("direct nginx corsgate corsgate-1p corsgate-log corsgate-std", targets, " ")
 	for (k = 1; k <= 2; k++) for (t = 1; t <= nt; t++) {
 		K = targets[t] SUBSEP kinds[k]
 		if (!((K SUBSEP 4) in vals)) continue

@@ -38,6 +38,8 @@ type serveOptions struct {
 	color                  string
 	cpuProfile             string
 	stdTransport           bool
+	stdServer              bool
+	stdForward             bool
 }
 
 func newServeCmd(env *Env) *cobra.Command {
@@ -123,6 +125,10 @@ Exit codes:
 	_ = f.MarkHidden("cpuprofile")
 	f.BoolVar(&o.stdTransport, "std-transport", false, "use net/http.Transport for a plain-http backend (for comparison)")
 	_ = f.MarkHidden("std-transport")
+	f.BoolVar(&o.stdServer, "std-server", false, "serve with net/http's server instead of the lean HTTP/1.1 server (for comparison)")
+	_ = f.MarkHidden("std-server")
+	f.BoolVar(&o.stdForward, "std-forward", false, "forward every request through httputil.ReverseProxy (for comparison)")
+	_ = f.MarkHidden("std-forward")
 	_ = cmd.RegisterFlagCompletionFunc("proxy", fixedCompletion("espv2", "esp"))
 	_ = cmd.RegisterFlagCompletionFunc("assume-credentials", fixedCompletion("include", "omit"))
 	_ = cmd.RegisterFlagCompletionFunc("mock-cors", fixedCompletion("*", "echo"))
@@ -204,7 +210,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 		mock = &proxy.Mock{CORS: o.mockCORS}
 	}
 	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs,
-		StdTransport: o.stdTransport})
+		StdTransport: o.stdTransport, StdForward: o.stdForward})
 	if err != nil {
 		return inputError(err)
 	}
@@ -232,7 +238,11 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	}
 	fmt.Fprintln(stderr, describeServe(doc.Name, &policy, o.backend, o.mockCORS))
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())
-	if err := proxy.Serve(cmd.Context(), ln, h, 5*time.Second); err != nil {
+	serve := proxy.Serve
+	if o.stdServer {
+		serve = proxy.ServeStd
+	}
+	if err := serve(cmd.Context(), ln, h, 5*time.Second); err != nil {
 		return inputError(fmt.Errorf("serving on %s: %w", ln.Addr(), err))
 	}
 	return nil

@@ -122,6 +122,13 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		req.Header.Get("Upgrade") != "" {
 		return t.std.RoundTrip(req)
 	}
+	return t.roundTrip(req, nil)
+}
+
+// roundTrip sends req over a pooled connection. The request head is written
+// by fwd.writeForwardHead when fwd is set (the handler's direct forward of a
+// client request), else by writeRequest.
+func (t *h1Transport) roundTrip(req *http.Request, fwd *Handler) (*http.Response, error) {
 	ctx := req.Context()
 	for attempt := 0; ; attempt++ {
 		pc, reused := t.get(), true
@@ -132,7 +139,7 @@ func (t *h1Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			reused = false
 		}
-		resp, err := t.exchange(ctx, pc, req)
+		resp, err := t.exchange(ctx, pc, req, fwd)
 		if err == nil {
 			return resp, nil
 		}
@@ -164,11 +171,17 @@ func isStale(err error) bool {
 		isConnReset(err)
 }
 
-func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Request) (*http.Response, error) {
+func (t *h1Transport) exchange(ctx context.Context, pc *h1Conn, req *http.Request, fwd *Handler) (*http.Response, error) {
 	// A cancelled request (the client went away) unblocks the read at once.
 	stop := context.AfterFunc(ctx, func() { pc.c.SetDeadline(time.Unix(1, 0)) })
 	pc.c.SetReadDeadline(time.Now().Add(t.timeout))
-	if err := writeRequest(pc.bw, req); err != nil {
+	var err error
+	if fwd != nil {
+		err = fwd.writeForwardHead(pc.bw, req)
+	} else {
+		err = writeRequest(pc.bw, req)
+	}
+	if err != nil {
 		stop()
 		return nil, err
 	}

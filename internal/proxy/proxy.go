@@ -100,6 +100,9 @@ type Options struct {
 	// StdTransport uses net/http.Transport for plain-http backends too,
 	// instead of the lighter same-goroutine HTTP/1.1 transport.
 	StdTransport bool
+	// StdForward sends every request through httputil.ReverseProxy instead
+	// of forwarding bodiless requests directly (for comparison and tests).
+	StdForward bool
 	// BackendTimeout bounds the wait for the backend's response headers
 	// (default BackendTimeout, ESPv2's 15 s deadline).
 	BackendTimeout time.Duration
@@ -107,12 +110,17 @@ type Options struct {
 
 // Handler is the proxy. It is safe for concurrent use.
 type Handler struct {
-	engine  *cors.Engine
-	esp     bool
-	table   *Table
-	rp      *httputil.ReverseProxy
-	mock    http.Handler
-	observe func(*Record)
+	engine *cors.Engine
+	esp    bool
+	table  *Table
+	rp     *httputil.ReverseProxy
+	mock   http.Handler
+	// h1 is set when requests can be forwarded directly (forwardH1): a
+	// plain-http backend without a path or query, the lean transport.
+	h1         *h1Transport
+	targetHost string
+	keepHost   bool
+	observe    func(*Record)
 
 	// Precomputed direct-response bodies.
 	body400, body404, body431 []byte
@@ -157,7 +165,11 @@ func New(o Options) (*Handler, error) {
 			}
 			tr = t
 			if target.Scheme == "http" && !o.StdTransport {
-				tr = newH1Transport(t, target.Host, t.ResponseHeaderTimeout)
+				h1 := newH1Transport(t, target.Host, t.ResponseHeaderTimeout)
+				tr = h1
+				if fastTarget(target) && !o.StdForward {
+					h.h1 = h1
+				}
 			}
 		}
 		// A local backend gets the client's Host, as ESPv2 in sidecar mode
@@ -165,6 +177,7 @@ func New(o Options) (*Handler, error) {
 		// gets its own host, as ESPv2 rewrites it for remote backends and as
 		// such services route and present certificates by it.
 		keepHost := isLoopback(target.Hostname())
+		h.keepHost, h.targetHost = keepHost, target.Host
 		h.rp = &httputil.ReverseProxy{
 			Rewrite: func(pr *httputil.ProxyRequest) {
 				pr.SetURL(target)
@@ -454,6 +467,9 @@ func (h *Handler) forward(w *writer, r *http.Request) {
 	w.forwarded = true
 	if h.rp == nil {
 		h.mock.ServeHTTP(w, r)
+		return
+	}
+	if h.forwardH1(w, r) {
 		return
 	}
 	h.rp.ServeHTTP(w, r)
