@@ -130,6 +130,9 @@ wait:
 		case <-waited:
 			break wait
 		case <-sctx.Done():
+			// Out of time: cancel what the handlers wait for (a slow
+			// backend) and close every connection.
+			s.cancelCtx()
 			s.closeAll()
 			<-waited
 			break wait

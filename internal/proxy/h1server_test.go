@@ -622,3 +622,44 @@ func (c *onceConn) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
 func (c *onceConn) SetDeadline(time.Time) error      { return nil }
 func (c *onceConn) SetReadDeadline(time.Time) error  { return nil }
 func (c *onceConn) SetWriteDeadline(time.Time) error { return nil }
+
+// TestLeanServerShutdownTimeout: a handler still waiting when the grace
+// period ends has its context cancelled and its connection closed, and Serve
+// returns soon after instead of waiting for it.
+func TestLeanServerShutdownTimeout(t *testing.T) {
+	entered := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+		}
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, h, 200*time.Millisecond) }()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	io.WriteString(c, "GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+	<-entered
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Serve returned after %v", d)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after the grace period")
+	}
+}
