@@ -40,6 +40,7 @@ type serveOptions struct {
 	stdTransport           bool
 	stdServer              bool
 	stdForward             bool
+	noEventLoop            bool
 }
 
 func newServeCmd(env *Env) *cobra.Command {
@@ -129,6 +130,8 @@ Exit codes:
 	_ = f.MarkHidden("std-server")
 	f.BoolVar(&o.stdForward, "std-forward", false, "forward every request through httputil.ReverseProxy (for comparison)")
 	_ = f.MarkHidden("std-forward")
+	f.BoolVar(&o.noEventLoop, "no-event-loop", false, "serve every connection on a goroutine, without the epoll loop for local answers (for comparison)")
+	_ = f.MarkHidden("no-event-loop")
 	_ = cmd.RegisterFlagCompletionFunc("proxy", fixedCompletion("espv2", "esp"))
 	_ = cmd.RegisterFlagCompletionFunc("assume-credentials", fixedCompletion("include", "omit"))
 	_ = cmd.RegisterFlagCompletionFunc("mock-cors", fixedCompletion("*", "echo"))
@@ -239,8 +242,11 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	fmt.Fprintln(stderr, describeServe(doc.Name, &policy, o.backend, o.mockCORS))
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())
 	serve := proxy.Serve
-	if o.stdServer {
+	switch {
+	case o.stdServer:
 		serve = proxy.ServeStd
+	case o.noEventLoop:
+		serve = proxy.ServeGoroutines
 	}
 	if err := serve(cmd.Context(), ln, h, 5*time.Second); err != nil {
 		return inputError(fmt.Errorf("serving on %s: %w", ln.Addr(), err))

@@ -55,6 +55,9 @@ type h1Server struct {
 
 	idleTimeout       time.Duration
 	readHeaderTimeout time.Duration
+	// eventLoop: accept on an epoll loop that answers local requests itself
+	// (Linux, handlers that say which requests they answer locally).
+	eventLoop bool
 
 	mu       sync.Mutex
 	conns    map[*h1ServerConn]struct{}
@@ -101,7 +104,16 @@ func (s *h1Server) serve(ctx context.Context, ln net.Listener, grace time.Durati
 	stdDone := make(chan error, 1)
 	go func() { stdDone <- s.std.Serve(s.handoffs) }()
 	acceptDone := make(chan error, 1)
-	go func() { acceptDone <- s.acceptLoop(ln) }()
+	var loop *eventLoop
+	if s.eventLoop {
+		loop, _ = newEventLoop(s, ln)
+	}
+	if loop != nil {
+		acceptDone = loop.done
+		go loop.run()
+	} else {
+		go func() { acceptDone <- s.acceptLoop(ln) }()
+	}
 
 	var acceptErr error
 	select {
@@ -109,6 +121,9 @@ func (s *h1Server) serve(ctx context.Context, ln net.Listener, grace time.Durati
 	case <-ctx.Done():
 	}
 	s.stopping.Store(true)
+	if loop != nil {
+		loop.stop()
+	}
 	ln.Close()
 	if acceptErr == nil {
 		<-acceptDone
@@ -192,6 +207,26 @@ func (s *h1Server) acceptLoop(ln net.Listener) error {
 		s.mu.Unlock()
 		go sc.serve()
 	}
+}
+
+// adopt serves a connection the event loop moved here: out is the output the
+// loop had not written yet.
+func (s *h1Server) adopt(c net.Conn, out []byte) {
+	sc := &h1ServerConn{srv: s, c: c}
+	s.mu.Lock()
+	s.conns[sc] = struct{}{}
+	s.wg.Add(1)
+	s.mu.Unlock()
+	go func() {
+		if len(out) > 0 {
+			if _, err := c.Write(out); err != nil {
+				c.Close()
+				s.forget(sc)
+				return
+			}
+		}
+		sc.serve()
+	}()
 }
 
 func (s *h1Server) forget(sc *h1ServerConn) {

@@ -345,103 +345,136 @@ const (
 	routeESP404         = "esp-not-found-404"
 )
 
+// step is what the handler does with a request once routed and decided.
+type step uint8
+
+const (
+	stepForward   step = iota // to the backend (or the mock)
+	stepPreflight             // the CORS filter (or nginx) answers the preflight
+	stepDirect                // a proxy-made JSON reply
+)
+
+// plan is the outcome of routing and the CORS decision for one request,
+// before anything is written.
+type plan struct {
+	route string
+	step  step
+	d     cors.Decision
+	code  int
+	body  []byte
+}
+
 func (h *Handler) serve(w *writer, r *http.Request) string {
+	var p plan
+	h.plan(r, &p)
+	w.d = p.d
+	if p.d.Action == cors.ActionDecorate {
+		w.apply = true
+	}
+	switch p.step {
+	case stepPreflight:
+		// An allowed preflight: Envoy's local 200 (nginx's 204), no body;
+		// nothing else runs.
+		w.local = true
+		cors.WritePreflight(w.ResponseWriter, &w.d)
+		w.status = w.d.Status
+	case stepDirect:
+		h.direct(w, p.code, p.body)
+	default:
+		h.forward(w, r)
+	}
+	return p.route
+}
+
+// answersLocally reports whether the handler answers r itself, without the
+// backend (a preflight the CORS filter answers, a 400/404/405/403/431 reply,
+// any request when the backend is the in-process mock): such requests never
+// wait on the network, which lets the server answer them on its event loop.
+func (h *Handler) answersLocally(r *http.Request) bool {
+	if h.rp == nil {
+		return true
+	}
+	var p plan
+	h.plan(r, &p)
+	return p.step != stepForward
+}
+
+func (h *Handler) plan(r *http.Request, p *plan) {
 	if headerBytes(r) > MaxRequestHeaderBytes {
 		// Envoy's HTTP connection manager rejects before any filter or route.
 		// ESP v1 (nginx) would answer 400 "Request Header Or Cookie Too
 		// Large" for one line over 8 KiB; we use the Envoy rule for both.
-		w.local = true
-		h.direct(w, http.StatusRequestHeaderFieldsTooLarge, h.body431)
-		return route431
+		p.route, p.step, p.code, p.body = route431, stepDirect, http.StatusRequestHeaderFieldsTooLarge, h.body431
+		return
 	}
 	if h.esp {
-		return h.serveESP(w, r)
+		h.planESP(r, p)
+		return
 	}
-	return h.serveESPv2(w, r)
+	h.planESPv2(r, p)
 }
 
-// serveESPv2: route first (esp-v2 route_generator.go order), then the CORS
+// planESPv2: route first (esp-v2 route_generator.go order), then the CORS
 // filter (Envoy cors_filter.cc), which skips direct-response routes.
 //
 // Paths are matched in their escaped form, as Envoy matches :path (so %2F
 // stays inside one segment).
-func (h *Handler) serveESPv2(w *writer, r *http.Request) string {
+func (h *Handler) planESPv2(r *http.Request, p *plan) {
 	origin, originPresent := cors.HeaderValue(r.Header, cors.HeaderOrigin)
 	acrm, acrmPresent := cors.HeaderValue(r.Header, cors.HeaderACRM)
 	l := h.table.lookup(r.Method, r.URL.EscapedPath())
-	route := ""
 	switch {
 	case l.backend: // 1. backend routes (spec operations, x-google-allow: all)
-		route = routeOperation
+		p.route = routeOperation
 	case l.options: // 2. allowCors OPTIONS routes
-		route = routeAllowCors
+		p.route = routeAllowCors
 	case r.Method == http.MethodOptions && h.engine.On():
 		// 4. the preflight route: OPTIONS + origin matcher + ACRM present,
 		// a cluster route (the filter answers it when it is a real preflight).
 		if acrmPresent && h.engine.PreflightRouteMatches(originPresent, origin) {
-			route = routePreflightRoute
+			p.route = routePreflightRoute
 			break
 		}
 		// 5. the fallback: any other OPTIONS, a direct 400.
-		h.direct(w, http.StatusBadRequest, h.body400)
-		return routeFallback400
+		p.route, p.step, p.code, p.body = routeFallback400, stepDirect, http.StatusBadRequest, h.body400
+		return
 	case l.template != nil: // 6. 405 for a known path
-		h.direct(w, http.StatusMethodNotAllowed, h.body405[l.template])
-		return route405
+		p.route, p.step, p.code, p.body = route405, stepDirect, http.StatusMethodNotAllowed, h.body405[l.template]
+		return
 	default: // 7. deny all
-		h.direct(w, http.StatusNotFound, h.body404)
-		return route404
+		p.route, p.step, p.code, p.body = route404, stepDirect, http.StatusNotFound, h.body404
+		return
 	}
 	acrh, _ := cors.HeaderValue(r.Header, cors.HeaderACRH)
-	w.d = h.engine.Decide(r.Method, origin, acrm, acrh)
-	switch w.d.Action {
-	case cors.ActionRespond:
-		// An allowed preflight: Envoy's local 200, no body; nothing else runs.
-		w.local = true
-		cors.WritePreflight(w.ResponseWriter, &w.d)
-		w.status = w.d.Status
-		return routeCORSPreflight
-	case cors.ActionDecorate:
-		w.apply = true
+	p.d = h.engine.Decide(r.Method, origin, acrm, acrh)
+	if p.d.Action == cors.ActionRespond {
+		p.route, p.step = routeCORSPreflight, stepPreflight
 	}
-	h.forward(w, r)
-	return route
 }
 
-// serveESP: nginx's CORS block runs in the rewrite phase, before ESP's routing
+// planESP: nginx's CORS block runs in the rewrite phase, before ESP's routing
 // and checks (cloudendpoints/esp start_esp/nginx-auto.conf.template,
 // src/nginx/module.cc); its headers are added with "always" to every response.
-func (h *Handler) serveESP(w *writer, r *http.Request) string {
+func (h *Handler) planESP(r *http.Request, p *plan) {
 	origin, _ := cors.HeaderValue(r.Header, cors.HeaderOrigin)
-	w.d = h.engine.Decide(r.Method, origin, "", "")
-	switch w.d.Action {
-	case cors.ActionRespond:
-		w.local = true
-		cors.WritePreflight(w.ResponseWriter, &w.d)
-		w.status = w.d.Status
-		return routeCORSPreflight
-	case cors.ActionDecorate:
-		w.apply = true
+	p.d = h.engine.Decide(r.Method, origin, "", "")
+	if p.d.Action == cors.ActionRespond {
+		p.route, p.step = routeCORSPreflight, stepPreflight
+		return
 	}
 	l := h.table.lookup(r.Method, r.URL.EscapedPath())
 	switch {
 	case l.backend:
-		h.forward(w, r)
-		return routeESPBackend
+		p.route = routeESPBackend
 	case l.options:
 		// allowCors: the generated "CORS" method, no auth, to the backend.
-		h.forward(w, r)
-		return routeAllowCors
+		p.route = routeAllowCors
 	case r.Method == http.MethodOptions && !h.table.AllowCors:
 		// check_service_control.cc: OPTIONS without allowCors or a spec
 		// OPTIONS operation.
-		w.local = true
-		h.direct(w, http.StatusForbidden, h.espBody403)
-		return routeESP403
+		p.route, p.step, p.code, p.body = routeESP403, stepDirect, http.StatusForbidden, h.espBody403
 	default:
-		w.local = true
-		h.direct(w, http.StatusNotFound, h.espBody404)
-		return routeESP404
+		p.route, p.step, p.code, p.body = routeESP404, stepDirect, http.StatusNotFound, h.espBody404
 	}
 }
 
@@ -549,7 +582,19 @@ func nginxErrorPage(code int) []byte {
 // gracefully (in-flight requests get up to grace to finish). It is the lean
 // HTTP/1.1 server of h1server.go, which hands the connections it does not
 // take to net/http.
+//
+// On Linux, with a *Handler and a TCP listener, connections start on an epoll
+// event loop that answers the requests the proxy answers itself, and move to
+// a goroutine when a request needs the backend (see eventLoop).
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
+	s := newH1Server(h)
+	s.eventLoop = true
+	return s.serve(ctx, ln, grace)
+}
+
+// ServeGoroutines is Serve without the event loop: a goroutine per
+// connection from the start (kept to compare the two).
+func ServeGoroutines(ctx context.Context, ln net.Listener, h http.Handler, grace time.Duration) error {
 	return newH1Server(h).serve(ctx, ln, grace)
 }
 

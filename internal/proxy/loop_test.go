@@ -1,0 +1,202 @@
+package proxy
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/corsgate/corsgate/cors"
+)
+
+// TestAnswersLocally: the event loop keeps a request only when the handler
+// says it answers it without the backend; that prediction must be exact, or a
+// request would block the loop (or, the other way, leave it for nothing).
+// Checked over a matrix of methods, paths, origins and preflight headers, for
+// ESPv2 and ESP v1, with and without allowCors.
+func TestAnswersLocally(t *testing.T) {
+	b := newBackend(t, "")
+	u, _ := url.Parse(b.srv.URL)
+	origins := []string{"", appOrigin, "https://evil.example"}
+	methods := []string{"GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH"}
+	paths := []string{"/v1/shelves", "/v1/shelves/7", "/v1/shelves/7/books/a/b", "/v1/nowhere", "/other", "/v1/shelves/a%2Fb"}
+	acrms := []string{"", "PUT", "GET"}
+	checked := map[bool]int{}
+	for _, proxy := range []cors.Proxy{cors.ESPv2, cors.ESP} {
+		for _, allowCors := range []bool{false, true} {
+			for _, regex := range []bool{false, true} {
+				p := preset(proxy, func(p *cors.Policy) { p.AllowOrigin = appOrigin })
+				if regex {
+					p.Preset, p.AllowOrigin, p.AllowOriginRegex = cors.PresetRegex, "", `https://app\.example\.com`
+				}
+				e, err := cors.NewEngine(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(allowCors, "")), Backend: u})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, m := range methods {
+					for _, path := range paths {
+						for _, o := range origins {
+							for _, acrm := range acrms {
+								r := httptest.NewRequest(m, path, nil)
+								if o != "" {
+									r.Header.Set("Origin", o)
+								}
+								if acrm != "" {
+									r.Header.Set("Access-Control-Request-Method", acrm)
+								}
+								local := h.answersLocally(r)
+								w := httptest.NewRecorder()
+								before := b.reached()
+								h.ServeHTTP(w, r)
+								reached := b.reached() > before
+								if local == reached {
+									t.Errorf("%v allowCors=%v regex=%v %s %s origin %q acrm %q: answersLocally %v, backend reached %v",
+										proxy, allowCors, regex, m, path, o, acrm, local, reached)
+								}
+								checked[local]++
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	if checked[true] == 0 || checked[false] == 0 {
+		t.Errorf("the matrix has no case of one kind: %v", checked)
+	}
+}
+
+// TestEventLoopMovesConnections drives connections through the loop and off
+// it: pipelined preflights answered on the loop, then a GET that needs the
+// backend in the same write (the preflights' answers come first, in order),
+// then more requests on the moved connection; a head too large for the
+// loop's buffer; a request with a body.
+func TestEventLoopMovesConnections(t *testing.T) {
+	b := newBackend(t, "")
+	base := startProxy(t, loadTable(t, testSpec(false, "")), preset(cors.ESPv2, func(p *cors.Policy) { p.AllowOrigin = appOrigin }), b.srv.URL, nil)
+	addr := strings.TrimPrefix(base, "http://")
+	pre := "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"
+	get := "GET /v1/shelves/3 HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\n\r\n"
+	deny := "GET /nowhere HTTP/1.1\r\nHost: h\r\n\r\n"
+
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, pre+pre+deny+get+pre+get)
+	br := bufio.NewReader(c)
+	want := []struct{ status int }{{200}, {200}, {404}, {200}, {200}, {200}}
+	for i, w := range want {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("response %d: %v", i+1, err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		if resp.StatusCode != w.status {
+			t.Errorf("response %d: status %d, want %d", i+1, resp.StatusCode, w.status)
+		}
+		if got := resp.Header.Get("Access-Control-Allow-Origin"); (i != 2) != (got == appOrigin) {
+			t.Errorf("response %d: Allow-Origin %q", i+1, got)
+		}
+	}
+	if n := b.reached(); n != 2 {
+		t.Errorf("backend reached %d times, want 2", n)
+	}
+
+	// A head larger than the loop's buffer (but under Envoy's limit) and one
+	// over the limit.
+	for _, tc := range []struct {
+		size   int
+		status int
+	}{{headBufSize + 100, 200}, {MaxRequestHeaderBytes + 100, 431}} {
+		big := "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\nX-Pad: " + strings.Repeat("p", tc.size) + "\r\n\r\n"
+		rs := rawExchange(t, addr, big+pre, 2, "OPTIONS", "OPTIONS")
+		if rs[0].StatusCode != tc.status || rs[1].StatusCode != 200 {
+			t.Errorf("%d-byte head: %d then %d, want %d then 200", tc.size, rs[0].StatusCode, rs[1].StatusCode, tc.status)
+		}
+	}
+	// A request with a body leaves the loop; the backend gets the body.
+	rs := rawExchange(t, addr, "POST /v1/shelves HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"+pre, 2, "POST", "OPTIONS")
+	if rs[0].StatusCode != 200 || rs[1].StatusCode != 200 {
+		t.Errorf("POST with a body then a preflight: %d, %d", rs[0].StatusCode, rs[1].StatusCode)
+	}
+}
+
+// TestEventLoopIdleAndShutdown: the loop closes a connection idle for longer
+// than the idle timeout, closes its connections at shutdown, and leaves no
+// goroutine behind.
+func TestEventLoopIdleAndShutdown(t *testing.T) {
+	before := runtime.NumGoroutine()
+	b := newBackend(t, "")
+	e, _ := cors.NewEngine(preset(cors.ESPv2, nil))
+	u, _ := url.Parse(b.srv.URL)
+	h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(false, "")), Backend: u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newH1Server(h)
+	s.eventLoop = true
+	s.idleTimeout = 300 * time.Millisecond
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := newEventLoop(s, ln); !ok && runtime.GOOS == "linux" {
+		t.Fatal("no event loop on Linux")
+	} else if ok {
+		l.closeFDs()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.serve(ctx, ln, 2*time.Second) }()
+
+	idle, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	idle.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	if _, err := idle.Read(make([]byte, 1)); err != io.EOF {
+		t.Errorf("idle connection: %v, want EOF", err)
+	} else if d := time.Since(start); d < 250*time.Millisecond || d > 3*time.Second {
+		t.Errorf("idle connection closed after %v (timeout 300ms, swept every second)", d)
+	}
+
+	kept, _ := net.Dial("tcp", ln.Addr().String())
+	defer kept.Close()
+	io.WriteString(kept, "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: "+appOrigin+"\r\nAccess-Control-Request-Method: PUT\r\n\r\n")
+	kept.SetReadDeadline(time.Now().Add(5 * time.Second))
+	kr := bufio.NewReader(kept)
+	if resp, err := http.ReadResponse(kr, nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("preflight: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if _, err := kr.ReadByte(); err != io.EOF {
+		t.Errorf("connection on the loop after shutdown: %v, want EOF", err)
+	}
+	b.srv.Close()
+	deadline := time.Now().Add(3 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("goroutines: %d before, %d after", before, n)
+	}
+}
