@@ -818,9 +818,14 @@ func skipFraming(k string) bool {
 // writeFields writes every field of h except those skip names and those that
 // announce trailers by prefix; names that are not valid tokens are dropped and
 // CR or LF in values become spaces, as net/http does.
+//
+// Fields are written in name order, as net/http does, so the same response
+// always reads the same (curl output, golden files).
 func (w *response) writeFields(h http.Header, skip func(string) bool) {
 	bw := w.sc.bw
-	for k, vs := range h {
+	var stack [32]string
+	keys := stack[:0]
+	for k := range h {
 		if skip != nil && skip(k) {
 			continue
 		}
@@ -830,7 +835,17 @@ func (w *response) writeFields(h http.Header, skip func(string) bool) {
 		if !validFieldName(k) {
 			continue
 		}
-		for _, v := range vs {
+		keys = append(keys, k)
+	}
+	// Insertion sort: a response has a handful of fields, and sort.Strings
+	// would move the keys to the heap.
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	for _, k := range keys {
+		for _, v := range h[k] {
 			writeField(bw, k, v)
 		}
 	}

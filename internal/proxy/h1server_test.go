@@ -663,3 +663,35 @@ func TestLeanServerShutdownTimeout(t *testing.T) {
 		t.Fatal("Serve did not return after the grace period")
 	}
 }
+
+// TestLeanServerFieldOrder: fields are written in name order, every time.
+func TestLeanServerFieldOrder(t *testing.T) {
+	addr := startLean(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, k := range []string{"Zeta", "Alpha", "Mu", "Beta", "Access-Control-Allow-Origin", "X-B", "X-A"} {
+			w.Header().Set(k, "v")
+		}
+		w.Header().Add("Mu", "second")
+	}))
+	for i := 0; i < 20; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n")
+		b, _ := io.ReadAll(c)
+		c.Close()
+		head := string(b)
+		head = head[:strings.Index(head, "\r\n\r\n")]
+		var names []string
+		for _, line := range strings.Split(head, "\r\n")[1:] {
+			if k, _, ok := strings.Cut(line, ":"); ok && k != "Date" && k != "Content-Length" && k != "Connection" {
+				names = append(names, k)
+			}
+		}
+		got := strings.Join(names, ",")
+		if want := "Access-Control-Allow-Origin,Alpha,Beta,Mu,Mu,X-A,X-B,Zeta"; got != want {
+			t.Fatalf("field order %s, want %s", got, want)
+		}
+	}
+}
