@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -47,22 +48,21 @@ misspelled x-google-backends and simply ignores it: the backend, quota or auth y
 	Good:   "x-google-backend:\n  address: https://backend.example.com\n",
 	Source: "Cloud Endpoints docs, OpenAPI extensions",
 	Check: func(p *lint.Pass) {
-		walkExtensionKeys(p.Doc, func(k *yaml.Node, ptr string) {
+		for _, e := range googleExtensionKeys(p.Doc) {
+			k, ptr := e.key, e.ptr
 			name := k.Value
 			if _, oas3 := oas3Extensions[name]; oas3 {
-				return // extension-oas3-only
+				continue // extension-oas3-only
 			}
-			for _, known := range KnownGoogleExtensions {
-				if name == known {
-					return
-				}
+			if slices.Contains(KnownGoogleExtensions, name) {
+				continue
 			}
 			if s := lint.Suggest(name, KnownGoogleExtensions); s != "" {
 				p.ReportKey(ptr, "unknown Google extension %q, ignored by Service Management; did you mean %q?", name, s)
-				return
+				continue
 			}
 			p.ReportKey(ptr, "unknown Google extension %q, ignored by Service Management (known: %s)", name, strings.Join(KnownGoogleExtensions, ", "))
-		})
+		}
 	},
 }
 
@@ -77,17 +77,35 @@ var ExtensionOAS3Only = &lint.Rule{
 	Good:     "x-google-endpoints:\n- name: api.endpoints.p.cloud.goog\n  allowCors: true\n",
 	Source:   "Cloud Endpoints docs, OpenAPI 3.x extensions",
 	Check: func(p *lint.Pass) {
-		walkExtensionKeys(p.Doc, func(k *yaml.Node, ptr string) {
-			if use, ok := oas3Extensions[k.Value]; ok {
-				p.ReportKey(ptr, "%s is an OpenAPI 3.x extension and is ignored in a Swagger 2.0 document; in Swagger 2.0 use %s", k.Value, use)
+		for _, e := range googleExtensionKeys(p.Doc) {
+			if use, ok := oas3Extensions[e.key.Value]; ok {
+				p.ReportKey(e.ptr, "%s is an OpenAPI 3.x extension and is ignored in a Swagger 2.0 document; in Swagger 2.0 use %s", e.key.Value, use)
 			}
-		})
+		}
 	},
 }
 
 func init() {
 	register(ExtensionUnknown)
 	register(ExtensionOAS3Only)
+}
+
+// extKey is an x-google-* key and its JSON pointer.
+type extKey struct {
+	key *yaml.Node
+	ptr string
+}
+
+var extKeysCache secDocCache[[]extKey]
+
+// googleExtensionKeys lists the x-google-* keys walkExtensionKeys finds,
+// walking the document once for both extension rules.
+func googleExtensionKeys(doc *spec.Document) []extKey {
+	return extKeysCache.get(doc, func() []extKey {
+		var out []extKey
+		walkExtensionKeys(doc, func(k *yaml.Node, ptr string) { out = append(out, extKey{k, ptr}) })
+		return out
+	})
 }
 
 // walkExtensionKeys calls fn for every x-google-* key in places where keys

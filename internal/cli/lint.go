@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/format"
@@ -30,6 +31,7 @@ type lintOptions struct {
 	proxy       string
 	fix         bool
 	fixSpelling bool
+	cpuProfile  string
 }
 
 func newLintCmd(env *Env) *cobra.Command {
@@ -100,6 +102,8 @@ Output formats: text (default), json, sarif, github, junit.
 	f.StringVar(&o.proxy, "proxy", "", "proxy the flags are for: espv2 or esp (default: from the image in the flags, else the target)")
 	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes of rules that have one, rewriting the files in place")
 	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
+	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for tuning)")
+	_ = f.MarkHidden("cpuprofile")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(format.Names()...))
 	_ = cmd.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info", "none"))
@@ -165,6 +169,17 @@ func loadConfig(path string) (*lint.Config, error) {
 }
 
 func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error {
+	if o.cpuProfile != "" {
+		pf, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return inputError(fmt.Errorf("--cpuprofile: %w", err))
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return inputError(fmt.Errorf("--cpuprofile: %w", err))
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if env.getenv("GOGC") == "" {
 		// A lint run is short-lived and its heap is mostly the node tree it
 		// needs until the end: collecting half as often saved ~12 % of the
