@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/corsgate/corsgate/cors"
 )
 
 // h1Server is the HTTP/1.1 server behind Serve: one goroutine per connection
@@ -416,9 +419,11 @@ func (sc *h1ServerConn) readHead() ([]byte, error) {
 // b holds no complete head yet, and -1 when a line ends with a bare LF.
 func headEnd(b []byte) int {
 	for i := 0; i < len(b); i++ {
-		if b[i] != '\n' {
-			continue
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return 0
 		}
+		i += j
 		if i == 0 || b[i-1] != '\r' {
 			return -1
 		}
@@ -538,6 +543,9 @@ type response struct {
 	pending    []byte
 	closeAfter bool
 	abort      bool
+	// useDec: the header is dec's fields, not hdr (writeDecision).
+	useDec bool
+	dec    cors.Decision
 }
 
 const pendingMax = 4 << 10
@@ -578,8 +586,16 @@ func (w *response) WriteHeader(code int) {
 	if code == http.StatusNoContent || code == http.StatusNotModified || code < 200 || w.req.Method == http.MethodHead {
 		w.noBody = true
 	}
-	if v := w.hdr["Content-Length"]; len(v) == 1 {
-		if n, err := strconv.ParseInt(v[0], 10, 64); err == nil && n >= 0 {
+	cl := w.hdr["Content-Length"]
+	if w.useDec {
+		for _, f := range w.dec.Fields() {
+			if f.Name == "Content-Length" {
+				cl = []string{f.Value}
+			}
+		}
+	}
+	if len(cl) == 1 {
+		if n, err := strconv.ParseInt(cl[0], 10, 64); err == nil && n >= 0 {
 			w.length = n
 		}
 	}
@@ -640,6 +656,20 @@ func (w *response) WriteString(s string) (int, error) {
 		return w.sc.bw.WriteString(s)
 	}
 	return w.Write([]byte(s))
+}
+
+// writeDecision answers with the decision's fields and status, as
+// cors.WritePreflight does through the header map, without the map: the
+// bytes written are the same. It reports false (and does nothing) when the
+// handler has already set fields or a status.
+func (w *response) writeDecision(d *cors.Decision) bool {
+	if w.wrote || len(w.hdr) != 0 {
+		return false
+	}
+	w.dec = *d
+	w.useDec = true
+	w.WriteHeader(d.Status)
+	return true
 }
 
 // Flush sends what is buffered; a response of unknown length becomes chunked.
@@ -823,6 +853,10 @@ func skipFraming(k string) bool {
 // always reads the same (curl output, golden files).
 func (w *response) writeFields(h http.Header, skip func(string) bool) {
 	bw := w.sc.bw
+	if w.useDec {
+		w.writeDecFields(skip)
+		return
+	}
 	var stack [32]string
 	keys := stack[:0]
 	for k := range h {
@@ -848,6 +882,27 @@ func (w *response) writeFields(h http.Header, skip func(string) bool) {
 		for _, v := range h[k] {
 			writeField(bw, k, v)
 		}
+	}
+}
+
+// writeDecFields is writeFields for the fields of w.dec, with the same
+// rules (name order, skipped and invalid names).
+func (w *response) writeDecFields(skip func(string) bool) {
+	var stack [cors.MaxFields]cors.Field
+	fs := stack[:0]
+	for _, f := range w.dec.Fields() {
+		if skip != nil && skip(f.Name) || !validFieldName(f.Name) {
+			continue
+		}
+		fs = append(fs, f)
+	}
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && fs[j].Name < fs[j-1].Name; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
+	}
+	for i := range fs {
+		writeField(w.sc.bw, fs[i].Name, fs[i].Value)
 	}
 }
 
@@ -1024,10 +1079,8 @@ func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.R
 
 	// Count the fields to size the header map and the value slices.
 	fields := 0
-	for i := eol + 2; i < len(head)-2; i++ {
-		if head[i] == '\n' {
-			fields++
-		}
+	if eol+2 < len(head)-2 {
+		fields = bytes.Count(head[eol+2:len(head)-2], newline)
 	}
 	all := string(head) // one allocation for every string of the request
 	if scr == nil {
@@ -1212,6 +1265,8 @@ var pathChar = func() (t [256]bool) {
 	return t
 }()
 
+var newline = []byte{'\n'}
+
 func parseLength(s string) (int64, bool) {
 	if s == "" || len(s) > 18 {
 		return 0, false
@@ -1241,9 +1296,14 @@ func validHost(h string) bool {
 }
 
 func indexCRLF(b []byte) int {
-	for i := 0; i+1 < len(b); i++ {
-		if b[i] == '\r' && b[i+1] == '\n' {
-			return i
+	for i := 1; i < len(b); i++ {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if b[i-1] == '\r' {
+			return i - 1
 		}
 	}
 	return -1

@@ -16,12 +16,13 @@ import (
 	"github.com/corsgate/corsgate/cors"
 )
 
-// TestAnswersLocally: the event loop keeps a request only when the handler
-// says it answers it without the backend; that prediction must be exact, or a
-// request would block the loop (or, the other way, leave it for nothing).
+// TestServeLocal: the event loop keeps a request only when the handler
+// answers it without the backend (serveLocal); when it declines, nothing must
+// have been written, and the request must then reach the backend; when it
+// answers, the backend must not be reached (a request would block the loop).
 // Checked over a matrix of methods, paths, origins and preflight headers, for
 // ESPv2 and ESP v1, with and without allowCors.
-func TestAnswersLocally(t *testing.T) {
+func TestServeLocal(t *testing.T) {
 	b := newBackend(t, "")
 	u, _ := url.Parse(b.srv.URL)
 	origins := []string{"", appOrigin, "https://evil.example"}
@@ -55,13 +56,18 @@ func TestAnswersLocally(t *testing.T) {
 								if acrm != "" {
 									r.Header.Set("Access-Control-Request-Method", acrm)
 								}
-								local := h.answersLocally(r)
-								w := httptest.NewRecorder()
 								before := b.reached()
-								h.ServeHTTP(w, r)
+								w := httptest.NewRecorder()
+								local := h.serveLocal(w, r)
+								if !local {
+									if w.Code != 200 || len(w.Header()) != 0 || w.Body.Len() != 0 || b.reached() != before {
+										t.Fatalf("serveLocal declined %s %s but wrote or forwarded", m, path)
+									}
+									h.ServeHTTP(httptest.NewRecorder(), r)
+								}
 								reached := b.reached() > before
 								if local == reached {
-									t.Errorf("%v allowCors=%v regex=%v %s %s origin %q acrm %q: answersLocally %v, backend reached %v",
+									t.Errorf("%v allowCors=%v regex=%v %s %s origin %q acrm %q: serveLocal %v, backend reached %v",
 										proxy, allowCors, regex, m, path, o, acrm, local, reached)
 								}
 								checked[local]++
@@ -198,5 +204,50 @@ func TestEventLoopIdleAndShutdown(t *testing.T) {
 	}
 	if n := runtime.NumGoroutine(); n > before {
 		t.Errorf("goroutines: %d before, %d after", before, n)
+	}
+}
+
+// TestPreflightBytesSameBothWays: the preflight answer written straight from
+// the decision (no observer) is byte for byte the one written through the
+// header map (with an observer), Date aside.
+func TestPreflightBytesSameBothWays(t *testing.T) {
+	policies := map[string]*cors.Policy{
+		"espv2 basic": preset(cors.ESPv2, func(p *cors.Policy) { p.AllowOrigin = appOrigin }),
+		"espv2 regex credentials": preset(cors.ESPv2, func(p *cors.Policy) {
+			p.Preset, p.AllowOrigin, p.AllowOriginRegex, p.AllowCredentials = cors.PresetRegex, "", `https://app\.example\.com`, true
+		}),
+		"esp basic": preset(cors.ESP, func(p *cors.Policy) { p.AllowOrigin = appOrigin }),
+	}
+	raw := "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin +
+		"\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n"
+	b := newBackend(t, "")
+	for name, p := range policies {
+		t.Run(name, func(t *testing.T) {
+			var got [2]string
+			for i, observe := range []func(*Record){nil, func(*Record) {}} {
+				addr := strings.TrimPrefix(startProxy(t, loadTable(t, testSpec(false, "")), p, b.srv.URL, observe), "http://")
+				c, err := net.Dial("tcp", addr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.SetDeadline(time.Now().Add(5 * time.Second))
+				io.WriteString(c, raw)
+				out, _ := io.ReadAll(c)
+				c.Close()
+				var lines []string
+				for _, l := range strings.Split(string(out), "\r\n") {
+					if !strings.HasPrefix(l, "Date: ") {
+						lines = append(lines, l)
+					}
+				}
+				got[i] = strings.Join(lines, "\n")
+			}
+			if got[0] != got[1] {
+				t.Errorf("straight from the decision:\n%s\nthrough the header map:\n%s", got[0], got[1])
+			}
+			if !strings.Contains(got[0], "Access-Control-Allow-Origin: "+appOrigin) {
+				t.Errorf("not an allowed preflight:\n%s", got[0])
+			}
+		})
 	}
 }

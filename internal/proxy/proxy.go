@@ -304,13 +304,39 @@ func headerBytes(r *http.Request) int {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	h.serveHTTP(rw, r, nil)
+}
+
+// localServer is what the event loop needs from a handler: answer a request
+// if it can do so without the backend.
+type localServer interface {
+	serveLocal(rw http.ResponseWriter, r *http.Request) bool
+}
+
+// serveLocal answers r and reports true when the handler answers it itself,
+// without the backend (a preflight the CORS filter answers, a
+// 400/403/404/405/431 reply, any request when the backend is the in-process
+// mock): such requests never wait on the network, which lets the server
+// answer them on its event loop. Otherwise it writes nothing and reports
+// false. The routing and CORS decision are made once either way.
+func (h *Handler) serveLocal(rw http.ResponseWriter, r *http.Request) bool {
+	var p plan
+	h.plan(r, &p)
+	if p.step == stepForward && h.rp != nil {
+		return false
+	}
+	h.serveHTTP(rw, r, &p)
+	return true
+}
+
+func (h *Handler) serveHTTP(rw http.ResponseWriter, r *http.Request, p *plan) {
 	w := writers.Get().(*writer)
 	*w = writer{ResponseWriter: rw, capture: h.observe != nil}
 	var start time.Time
 	if h.observe != nil {
 		start = time.Now()
 	}
-	route := h.serve(w, r)
+	route := h.serve(w, r, p)
 	if h.observe != nil {
 		rec := &Record{
 			Start: start, Duration: time.Since(start),
@@ -364,9 +390,13 @@ type plan struct {
 	body  []byte
 }
 
-func (h *Handler) serve(w *writer, r *http.Request) string {
+func (h *Handler) serve(w *writer, r *http.Request, planned *plan) string {
 	var p plan
-	h.plan(r, &p)
+	if planned != nil {
+		p = *planned
+	} else {
+		h.plan(r, &p)
+	}
 	w.d = p.d
 	if p.d.Action == cors.ActionDecorate {
 		w.apply = true
@@ -376,7 +406,12 @@ func (h *Handler) serve(w *writer, r *http.Request) string {
 		// An allowed preflight: Envoy's local 200 (nginx's 204), no body;
 		// nothing else runs.
 		w.local = true
-		cors.WritePreflight(w.ResponseWriter, &w.d)
+		// On corsgate's own server, and when nobody reads the response
+		// header afterwards, the fields go straight from the decision to the
+		// connection (the same bytes, without the header map).
+		if rs, ok := w.ResponseWriter.(*response); !ok || h.observe != nil || !rs.writeDecision(&w.d) {
+			cors.WritePreflight(w.ResponseWriter, &w.d)
+		}
 		w.status = w.d.Status
 	case stepDirect:
 		h.direct(w, p.code, p.body)
@@ -384,19 +419,6 @@ func (h *Handler) serve(w *writer, r *http.Request) string {
 		h.forward(w, r)
 	}
 	return p.route
-}
-
-// answersLocally reports whether the handler answers r itself, without the
-// backend (a preflight the CORS filter answers, a 400/404/405/403/431 reply,
-// any request when the backend is the in-process mock): such requests never
-// wait on the network, which lets the server answer them on its event loop.
-func (h *Handler) answersLocally(r *http.Request) bool {
-	if h.rp == nil {
-		return true
-	}
-	var p plan
-	h.plan(r, &p)
-	return p.step != stepForward
 }
 
 func (h *Handler) plan(r *http.Request, p *plan) {
