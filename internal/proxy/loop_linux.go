@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"sync"
 	"syscall"
 	"time"
 	"unsafe"
@@ -51,6 +52,9 @@ type eventLoop struct {
 	now     time.Time
 	swept   time.Time
 	done    chan error
+
+	mu     sync.Mutex // guards exited against stop
+	exited bool       // the descriptors are closed
 }
 
 type loopConn struct {
@@ -118,7 +122,11 @@ func (l *eventLoop) closeFDs() {
 // stop makes run return; the connections still on the loop are closed (none
 // is in the middle of a request: the loop answers each at once).
 func (l *eventLoop) stop() {
-	syscall.Write(l.wake[1], []byte{1})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.exited { // after that the descriptor number may belong to another file
+		syscall.Write(l.wake[1], []byte{1})
+	}
 }
 
 func (l *eventLoop) run() {
@@ -132,7 +140,10 @@ func (l *eventLoop) run() {
 			syscall.Close(fd)
 		}
 		l.conns = nil
+		l.mu.Lock()
+		l.exited = true
 		l.closeFDs()
+		l.mu.Unlock()
 	}()
 	events := make([]syscall.EpollEvent, 128)
 	for {
@@ -160,19 +171,36 @@ func (l *eventLoop) run() {
 			if c == nil {
 				continue
 			}
-			if ev.Events&syscall.EPOLLOUT != 0 && len(c.pending) > 0 {
-				l.flush(c)
-				if l.conns[fd] == nil {
-					continue
-				}
-			}
-			if ev.Events&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
-				l.readable(c)
-			}
+			l.event(c, ev.Events)
 		}
 		if l.now.Sub(l.swept) > time.Second {
 			l.sweep()
 		}
+	}
+}
+
+// event handles one connection's readiness. A panic here (a bug: handler
+// panics are recovered where they run) closes that connection, not the loop.
+func (l *eventLoop) event(c *loopConn, events uint32) {
+	defer func() {
+		if p := recover(); p != nil {
+			buf := make([]byte, 64<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			log.Printf("corsgate: event loop: panic serving %s: %v\n%s", c.remote, p, buf)
+			l.out.Reset()
+			if l.conns[c.fd] == c {
+				l.closeConn(c)
+			}
+		}
+	}()
+	if events&syscall.EPOLLOUT != 0 && len(c.pending) > 0 {
+		l.flush(c)
+		if l.conns[c.fd] == nil {
+			return
+		}
+	}
+	if events&(syscall.EPOLLIN|syscall.EPOLLRDHUP|syscall.EPOLLHUP|syscall.EPOLLERR) != 0 {
+		l.readable(c)
 	}
 }
 

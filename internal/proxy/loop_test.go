@@ -134,6 +134,25 @@ func TestEventLoopMovesConnections(t *testing.T) {
 			t.Errorf("%d-byte head: %d then %d, want %d then 200", tc.size, rs[0].StatusCode, rs[1].StatusCode, tc.status)
 		}
 	}
+	// Malformed input and bare LF line ends leave the loop for net/http,
+	// which answers 400 (malformed) or serves the request (LF-only).
+	if rs := rawExchange(t, addr, "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nBad Field: x\r\n\r\n", 1, "OPTIONS"); rs[0].StatusCode != 400 {
+		t.Errorf("malformed request: %d, want 400", rs[0].StatusCode)
+	}
+	if rs := rawExchange(t, addr, "GET /nowhere HTTP/1.1\nHost: h\n\n", 1); rs[0].StatusCode != 404 {
+		t.Errorf("LF-only request: %d, want 404", rs[0].StatusCode)
+	}
+	// A head cut short by the client closing: no answer, no hang, and the
+	// server goes on.
+	if c, err := net.Dial("tcp", addr); err == nil {
+		io.WriteString(c, "OPTIONS /v1/shel")
+		c.(*net.TCPConn).CloseWrite()
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if n, _ := c.Read(make([]byte, 64)); n != 0 {
+			t.Errorf("truncated head: got %d bytes of answer", n)
+		}
+		c.Close()
+	}
 	// A request with a body leaves the loop; the backend gets the body.
 	rs := rawExchange(t, addr, "POST /v1/shelves HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\n\r\nabc"+pre, 2, "POST", "OPTIONS")
 	if rs[0].StatusCode != 200 || rs[1].StatusCode != 200 {
