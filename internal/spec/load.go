@@ -177,8 +177,8 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 		d.Format = JSON
 	}
 
-	var top yaml.Node
-	if err := yaml.Unmarshal(data, &top); err != nil {
+	top, err := parseYAMLNode(data)
+	if err != nil {
 		return nil, d.syntaxError(err)
 	}
 	if top.Kind != yaml.DocumentNode || len(top.Content) == 0 {
