@@ -13,7 +13,7 @@ import (
 	"github.com/corsgate/corsgate/rules"
 )
 
-func benchDoc(b *testing.B, paths int) *spec.Document {
+func benchDoc(b testing.TB, paths int) *spec.Document {
 	b.Helper()
 	data, err := specgen.Bytes(specgen.Options{Paths: paths, Seed: 1})
 	if err != nil {
