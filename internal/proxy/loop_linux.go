@@ -147,7 +147,14 @@ func (l *eventLoop) run() {
 	}()
 	events := make([]syscall.EpollEvent, 128)
 	for {
-		n, err := syscall.EpollWait(l.epfd, events, 1000)
+		// Under load events are waiting: take them with a raw, non-blocking
+		// epoll_wait, which does not hand the thread's scheduler slot away
+		// and back (the blocking call does, at a cost of microseconds per
+		// call). Only when nothing is ready does the loop block.
+		n, err := rawEpollWait(l.epfd, events)
+		if n == 0 && err == nil {
+			n, err = syscall.EpollWait(l.epfd, events, 1000)
+		}
 		if err != nil && !errors.Is(err, syscall.EINTR) {
 			l.done <- err
 			return
@@ -467,6 +474,16 @@ func rawRead(fd int, p []byte) (int, error) {
 
 func rawWrite(fd int, p []byte) (int, error) {
 	r, _, e := syscall.RawSyscall(syscall.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)))
+	if e != 0 {
+		return 0, e
+	}
+	return int(r), nil
+}
+
+// rawEpollWait is epoll_wait with a zero timeout: it never blocks.
+func rawEpollWait(epfd int, events []syscall.EpollEvent) (int, error) {
+	r, _, e := syscall.RawSyscall6(syscall.SYS_EPOLL_PWAIT, uintptr(epfd), uintptr(unsafe.Pointer(unsafe.SliceData(events))),
+		uintptr(len(events)), 0, 0, 0)
 	if e != 0 {
 		return 0, e
 	}
