@@ -177,7 +177,7 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 		d.Format = JSON
 	}
 
-	top, err := parseYAMLNode(data)
+	top, err := parseValidYAMLNode(data)
 	if err != nil {
 		return nil, d.syntaxError(err)
 	}
@@ -413,12 +413,14 @@ func firstInvalidUTF8(b []byte) int {
 
 func lineStarts(b []byte) []int {
 	starts := make([]int, 1, bytes.Count(b, []byte{'\n'})+1)
-	for i, c := range b {
-		if c == '\n' {
-			starts = append(starts, i+1)
+	for i := 0; ; {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return starts
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
-	return starts
 }
 
 // position converts a byte offset into a 1-based line and character column.

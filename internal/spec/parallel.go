@@ -119,13 +119,25 @@ func parseYAMLNode(data []byte) (*yaml.Node, error) {
 	return n, err
 }
 
+// parseValidYAMLNode is parseYAMLNode for input already known to be UTF-8
+// without NUL bytes (Parse checks both first), which the splitter then does
+// not check again.
+func parseValidYAMLNode(data []byte) (*yaml.Node, error) {
+	n, _, err := parseYAMLNodeStatsValid(data, true)
+	return n, err
+}
+
 func parseYAMLNodeStats(data []byte) (*yaml.Node, parseStats, error) {
+	return parseYAMLNodeStatsValid(data, false)
+}
+
+func parseYAMLNodeStatsValid(data []byte, valid bool) (*yaml.Node, parseStats, error) {
 	var st parseStats
 	if len(data) < parallelMinSize || (parallelChunkSize <= 0 && runtime.GOMAXPROCS(0) < 2) {
 		n, err := parseSequential(data)
 		return n, st, err
 	}
-	chunks, why := planChunks(data, chunkTarget(len(data)))
+	chunks, why := planChunks(data, chunkTarget(len(data)), valid)
 	if why == "" && len(chunks) < 2 {
 		why = "no place to cut"
 	}
@@ -177,8 +189,8 @@ type chunk struct {
 // planChunks finds the cut lines and groups them into chunks of about target
 // bytes. It returns a non-empty reason when the input must be parsed
 // sequentially.
-func planChunks(data []byte, target int) ([]chunk, string) {
-	if why := unsplittable(data); why != "" {
+func planChunks(data []byte, target int, valid bool) ([]chunk, string) {
+	if why := unsplittable(data, valid); why != "" {
 		return nil, why
 	}
 	chunks := []chunk{{start: 0, indent: -1}}
@@ -274,15 +286,18 @@ func planChunks(data []byte, target int) ([]chunk, string) {
 }
 
 // unsplittable reports input that the line-based planner cannot handle.
-func unsplittable(data []byte) string {
+//
+// valid says the caller has already checked that data is UTF-8 without NUL
+// bytes.
+func unsplittable(data []byte, valid bool) string {
 	if data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")); len(data) == 0 {
 		return "empty"
 	}
-	if !utf8.Valid(data) {
+	if !valid && !utf8.Valid(data) {
 		// yaml.v3 also reads UTF-16, and reports invalid UTF-8 itself.
 		return "not UTF-8"
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
+	if !valid && bytes.IndexByte(data, 0) >= 0 {
 		return "NUL byte"
 	}
 	if c := firstSignificant(data); c == '{' || c == '[' {
