@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"runtime/debug"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -221,17 +220,11 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	if err != nil {
 		return inputError(fmt.Errorf("--listen %s: %w", o.listen, err))
 	}
-	if o.cpuProfile != "" {
-		pf, err := os.Create(o.cpuProfile)
-		if err != nil {
-			return inputError(fmt.Errorf("--cpuprofile: %w", err))
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return inputError(fmt.Errorf("--cpuprofile: %w", err))
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(o.cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	// Tuning: the proxy's garbage is short-lived per-request objects and its
 	// live heap is small, so collecting less often costs little memory and
 	// saves CPU under load (profiles showed mallocgc/GC at 10-15%). GOGC, when

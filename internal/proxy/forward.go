@@ -166,18 +166,8 @@ func connectionNamed(h http.Header, k string) bool {
 
 // writeForwardHead writes the request head forwardH1 sends to the backend.
 func (h *Handler) writeForwardHead(bw *bufio.Writer, r *http.Request) error {
-	bw.WriteString(r.Method)
-	bw.WriteByte(' ')
-	if p := r.URL.EscapedPath(); p == "" {
-		bw.WriteByte('/')
-	} else {
-		bw.WriteString(p)
-	}
-	if r.URL.ForceQuery || r.URL.RawQuery != "" {
-		bw.WriteByte('?')
-		bw.WriteString(r.URL.RawQuery)
-	}
-	bw.WriteString(" HTTP/1.1\r\nHost: ")
+	writeRequestLine(bw, r.Method, r.URL)
+	bw.WriteString("Host: ")
 	host := h.targetHost
 	if h.keepHost && r.Host != "" {
 		host = r.Host

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -983,30 +984,11 @@ func trimOWS(s string) string {
 // (case-insensitively).
 func hasToken(v, token string) bool {
 	for _, f := range splitList(v) {
-		if equalFold(f, token) {
+		if strings.EqualFold(f, token) {
 			return true
 		}
 	}
 	return false
-}
-
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 // The Date field, formatted once a second.
@@ -1112,43 +1094,14 @@ func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.R
 	clSeen := false
 	var nameBuf [64]byte
 	for pos := eol + 2; ; {
-		e := indexCRLF(head[pos:])
-		if e < 0 {
+		key, value, next, end, ok := nextField(head, all, pos, nameBuf[:0])
+		if !ok {
 			return nil, hi
 		}
-		if e == 0 {
+		if end {
 			break // the empty line
 		}
-		fl := head[pos : pos+e]
-		start := pos
-		pos += e + 2
-		if fl[0] == ' ' || fl[0] == '\t' {
-			return nil, hi // obsolete line folding
-		}
-		colon := indexByte(fl, ':')
-		if colon <= 0 {
-			return nil, hi
-		}
-		name := fl[:colon]
-		for _, c := range name {
-			if !isTokenChar(c) {
-				return nil, hi
-			}
-		}
-		vs, ve := colon+1, len(fl)
-		for vs < ve && (fl[vs] == ' ' || fl[vs] == '\t') {
-			vs++
-		}
-		for ve > vs && (fl[ve-1] == ' ' || fl[ve-1] == '\t') {
-			ve--
-		}
-		for _, c := range fl[vs:ve] {
-			if c < ' ' && c != '\t' || c == 0x7f {
-				return nil, hi
-			}
-		}
-		value := all[start+vs : start+ve]
-		key := canonicalName(name, all[start:start+colon], nameBuf[:0])
+		pos = next
 		switch key {
 		case "Host":
 			if hostSeen {
@@ -1266,6 +1219,49 @@ var pathChar = func() (t [256]bool) {
 }()
 
 var newline = []byte{'\n'}
+
+// nextField parses the field line at pos in a complete head (all is the head
+// as a string): the canonical name, the value without surrounding blanks
+// (a substring of all), and where the next line starts. end reports the
+// empty line that closes the head; ok is false for a line the lean parsers
+// leave to net/http: obsolete line folding, no colon, a name that is not a
+// token, control characters in the value.
+func nextField(head []byte, all string, pos int, nameBuf []byte) (key, value string, next int, end, ok bool) {
+	e := indexCRLF(head[pos:])
+	if e < 0 {
+		return "", "", 0, false, false
+	}
+	if e == 0 {
+		return "", "", pos + 2, true, true
+	}
+	fl := head[pos : pos+e]
+	if fl[0] == ' ' || fl[0] == '\t' {
+		return "", "", 0, false, false // obsolete line folding
+	}
+	colon := indexByte(fl, ':')
+	if colon <= 0 {
+		return "", "", 0, false, false
+	}
+	name := fl[:colon]
+	for _, c := range name {
+		if !isTokenChar(c) {
+			return "", "", 0, false, false
+		}
+	}
+	vs, ve := colon+1, len(fl)
+	for vs < ve && (fl[vs] == ' ' || fl[vs] == '\t') {
+		vs++
+	}
+	for ve > vs && (fl[ve-1] == ' ' || fl[ve-1] == '\t') {
+		ve--
+	}
+	for _, c := range fl[vs:ve] {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return "", "", 0, false, false
+		}
+	}
+	return canonicalName(name, all[pos:pos+colon], nameBuf), all[pos+vs : pos+ve], pos + e + 2, false, true
+}
 
 func parseLength(s string) (int64, bool) {
 	if s == "" || len(s) > 18 {

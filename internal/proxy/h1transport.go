@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"syscall"
@@ -267,19 +268,8 @@ func writeRequest(bw *bufio.Writer, req *http.Request) error {
 	if !validFieldName(method) {
 		return req.Write(bw)
 	}
-	bw.WriteString(method)
-	bw.WriteByte(' ')
-	// URL.RequestURI without its allocation for the common case.
-	if p := req.URL.EscapedPath(); p == "" {
-		bw.WriteByte('/')
-	} else {
-		bw.WriteString(p)
-	}
-	if req.URL.ForceQuery || req.URL.RawQuery != "" {
-		bw.WriteByte('?')
-		bw.WriteString(req.URL.RawQuery)
-	}
-	bw.WriteString(" HTTP/1.1\r\nHost: ")
+	writeRequestLine(bw, method, req.URL)
+	bw.WriteString("Host: ")
 	bw.WriteString(host)
 	bw.WriteString("\r\n")
 	ua, hasUA := req.Header["User-Agent"]
@@ -310,6 +300,23 @@ func writeRequest(bw *bufio.Writer, req *http.Request) error {
 	}
 	_, err := bw.WriteString("\r\n")
 	return err
+}
+
+// writeRequestLine writes "METHOD path?query HTTP/1.1" and its CRLF: the
+// target is u.RequestURI() for a URL without Opaque, without its allocation.
+func writeRequestLine(bw *bufio.Writer, method string, u *url.URL) {
+	bw.WriteString(method)
+	bw.WriteByte(' ')
+	if p := u.EscapedPath(); p == "" {
+		bw.WriteByte('/')
+	} else {
+		bw.WriteString(p)
+	}
+	if u.ForceQuery || u.RawQuery != "" {
+		bw.WriteByte('?')
+		bw.WriteString(u.RawQuery)
+	}
+	bw.WriteString(" HTTP/1.1\r\n")
 }
 
 // readResponse reads the backend's response. The common case, an HTTP/1.1
@@ -407,43 +414,14 @@ func parseResponseHead(head []byte, req *http.Request) *http.Response {
 	clSeen := false
 	var nameBuf [64]byte
 	for pos := eol + 2; ; {
-		e := indexCRLF(head[pos:])
-		if e < 0 {
+		key, value, next, end, ok := nextField(head, all, pos, nameBuf[:0])
+		if !ok {
 			return nil
 		}
-		if e == 0 {
-			break
+		if end {
+			break // the empty line
 		}
-		fl := head[pos : pos+e]
-		start := pos
-		pos += e + 2
-		if fl[0] == ' ' || fl[0] == '\t' {
-			return nil
-		}
-		colon := indexByte(fl, ':')
-		if colon <= 0 {
-			return nil
-		}
-		name := fl[:colon]
-		for _, c := range name {
-			if !isTokenChar(c) {
-				return nil
-			}
-		}
-		vs, ve := colon+1, len(fl)
-		for vs < ve && (fl[vs] == ' ' || fl[vs] == '\t') {
-			vs++
-		}
-		for ve > vs && (fl[ve-1] == ' ' || fl[ve-1] == '\t') {
-			ve--
-		}
-		for _, c := range fl[vs:ve] {
-			if c < ' ' && c != '\t' || c == 0x7f {
-				return nil
-			}
-		}
-		value := all[start+vs : start+ve]
-		key := canonicalName(name, all[start:start+colon], nameBuf[:0])
+		pos = next
 		switch key {
 		case "Content-Length":
 			if clSeen {

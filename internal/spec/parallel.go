@@ -16,7 +16,7 @@ import (
 )
 
 // Parsing a large spec with yaml.v3 is single-threaded and is most of what a
-// lint of a big file costs. parseYAMLNode cuts a block-style document at line
+// lint of a big file costs. parseValidYAMLNode cuts a block-style document at line
 // starts into a few chunks, parses them concurrently and stitches the trees
 // together, so that the result is the tree yaml.Unmarshal would have built
 // for the whole input: same kinds, styles, tags, values, anchors, alias
@@ -112,16 +112,10 @@ type parseStats struct {
 	Fallback string // why the tree came from the sequential parse; "" if it did not, or the input was small
 }
 
-// parseYAMLNode returns what yaml.Unmarshal(data, &node) gives, using more
-// than one CPU on large block-style YAML documents.
-func parseYAMLNode(data []byte) (*yaml.Node, error) {
-	n, _, err := parseYAMLNodeStats(data)
-	return n, err
-}
-
-// parseValidYAMLNode is parseYAMLNode for input already known to be UTF-8
-// without NUL bytes (Parse checks both first), which the splitter then does
-// not check again.
+// parseValidYAMLNode returns what yaml.Unmarshal(data, &node) gives, using
+// more than one CPU on large block-style YAML documents. data is known to be
+// UTF-8 without NUL bytes (Parse checks both first), so the splitter does not
+// check again.
 func parseValidYAMLNode(data []byte) (*yaml.Node, error) {
 	n, _, err := parseYAMLNodeStatsValid(data, true)
 	return n, err

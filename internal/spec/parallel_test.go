@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// diffNodes returns "" when two trees are equal for parseYAMLNode's contract,
+// diffNodes returns "" when two trees are equal for parseValidYAMLNode's contract,
 // else where and how they first differ. Comments are not compared; alias
 // targets are compared by kind and position, not by pointer.
 func diffNodes(a, b *yaml.Node) string {
@@ -57,7 +57,7 @@ func diffAt(path string, a, b *yaml.Node) string {
 	return ""
 }
 
-// splitAt makes parseYAMLNode cut inputs of any size into chunks of at least
+// splitAt makes parseValidYAMLNode cut inputs of any size into chunks of at least
 // chunkSize bytes (1: at every line it can), for the rest of the test.
 func splitAt(tb testing.TB, chunkSize int) {
 	minSize, size := parallelMinSize, parallelChunkSize
