@@ -2,7 +2,6 @@ package proxy
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"net"
@@ -116,15 +115,7 @@ func TestForwardMatchesReverseProxy(t *testing.T) {
 		if (h.h1 != nil) == std {
 			t.Fatalf("direct forwarding on = %v with StdForward %v", h.h1 != nil, std)
 		}
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- Serve(ctx, ln, h, 2*time.Second) }()
-		t.Cleanup(func() { cancel(); <-done })
-		return ln.Addr().String()
+		return startLean(t, h)
 	}
 	direct, std := start(false), start(true)
 

@@ -122,8 +122,9 @@ func FuzzParseRequestHead(f *testing.F) {
 	})
 }
 
-// startLean runs Serve (the lean server) for h on a loopback port.
-func startLean(t *testing.T, h http.Handler) string {
+// startLean runs Serve (the lean server) for h on a loopback port until the
+// test ends, and returns the address.
+func startLean(t testing.TB, h http.Handler) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

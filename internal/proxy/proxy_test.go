@@ -113,20 +113,7 @@ func startProxy(t testing.TB, tb *Table, p *cors.Policy, backendURL string, obse
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, h, 2*time.Second) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String()
+	return "http://" + startLean(t, h)
 }
 
 func preset(proxy cors.Proxy, mut func(*cors.Policy)) *cors.Policy {
