@@ -40,6 +40,11 @@ type Rule struct {
 	// example by the loader or the proxy-flag validator; the engine still
 	// applies configuration, suppression, sorting and de-duplication to them.
 	External bool
+	// Heavy marks rules measured to cost the most per document (they walk the
+	// whole tree or build data other rules share): the engine starts them
+	// first, so that the workers do not end on one long rule while the others
+	// wait.
+	Heavy bool
 }
 
 // Pass is what a rule's Check receives for one document.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"runtime/debug"
+	"sort"
 	"strings"
 	"sync"
 
@@ -48,6 +49,10 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 			setRules = append(setRules, r)
 		}
 	}
+
+	// Longest first (LPT): heavy rules, and within them and the rest the
+	// registry order.
+	sort.SliceStable(tasks, func(i, j int) bool { return tasks[i].rule.Heavy && !tasks[j].rule.Heavy })
 
 	var (
 		mu    sync.Mutex

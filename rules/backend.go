@@ -205,6 +205,7 @@ func beFindPlaceholder(addr string) string {
 // BackendAddress checks the address URL.
 var BackendAddress = &lint.Rule{
 	ID:       "backend-address",
+	Heavy:    true,
 	Category: lint.CategoryBackend,
 	Severity: lint.Error,
 	Doc:      "Checks that x-google-backend address is an https URL (http only for local or private backends, never grpc).",

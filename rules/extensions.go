@@ -69,6 +69,7 @@ misspelled x-google-backends and simply ignores it: the backend, quota or auth y
 // ExtensionOAS3Only reports OpenAPI 3.x extensions in a Swagger 2.0 document.
 var ExtensionOAS3Only = &lint.Rule{
 	ID:       "extension-oas3-only",
+	Heavy:    true,
 	Category: lint.CategoryExtensions,
 	Severity: lint.Warning,
 	Doc:      "Checks that OpenAPI 3.x-only Google extensions (x-google-endpoint, x-google-api-management, x-google-auth) are not used in a Swagger 2.0 document.",

@@ -397,6 +397,7 @@ func opsParams(params *typesLookup, op spec.Operation, buf []opsParam) []opsPara
 // OperationParamSnakeCase is O5.
 var OperationParamSnakeCase = &lint.Rule{
 	ID:       "operation-param-snake-case",
+	Heavy:    true,
 	Ref:      "O5",
 	Category: lint.CategoryOperations,
 	Severity: lint.Error,

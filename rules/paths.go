@@ -371,6 +371,7 @@ func pathsFixGreedy(path string) string {
 // PathParamsMatch is P5.
 var PathParamsMatch = &lint.Rule{
 	ID:       "path-params-match",
+	Heavy:    true,
 	Ref:      "P5",
 	Category: lint.CategoryPaths,
 	Severity: lint.Error,

@@ -288,6 +288,7 @@ func typesSchemaCtx(c typesCtx) bool {
 // RefDefinitionsPrefix is T1.
 var RefDefinitionsPrefix = &lint.Rule{
 	ID:       "ref-definitions-prefix",
+	Heavy:    true,
 	Ref:      "T1",
 	Category: lint.CategoryTypes,
 	Severity: lint.Error,
@@ -349,6 +350,7 @@ examples deploy with dangling response references). Same verdict for every targe
 // RefDangling is T6 (and unresolved response objects).
 var RefDangling = &lint.Rule{
 	ID:       "ref-dangling",
+	Heavy:    true,
 	Ref:      "T6",
 	Category: lint.CategoryTypes,
 	Severity: lint.Warning,
@@ -475,6 +477,7 @@ reminding you to pass the file to gcloud too. Same verdict for every target.`,
 // RefCircular is T3.
 var RefCircular = &lint.Rule{
 	ID:       "ref-circular",
+	Heavy:    true,
 	Ref:      "T3",
 	Category: lint.CategoryTypes,
 	Severity: lint.Error,
@@ -625,6 +628,7 @@ func typesPrimitive(n *yaml.Node) bool {
 // BodySchemaMap is T4.
 var BodySchemaMap = &lint.Rule{
 	ID:       "body-schema-map",
+	Heavy:    true,
 	Ref:      "T4",
 	Category: lint.CategoryTypes,
 	Severity: lint.Error,
