@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -193,8 +194,10 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 			Msg: fmt.Sprintf("top-level value is %s; a Swagger 2.0 document is a mapping with a \"swagger\" key", kindName(root))}
 	}
 	d.Root = root
-	if err := d.check(opts); err != nil {
-		return nil, err
+	if !d.checkParallel(opts) {
+		if err := d.check(opts); err != nil {
+			return nil, err
+		}
 	}
 	if err := d.checkVersion(); err != nil {
 		return nil, err
@@ -237,12 +240,19 @@ func (d *Document) checkVersion() error {
 
 // check walks the tree once: nesting depth, alias count and duplicate keys.
 func (d *Document) check(opts Options) error {
-	maxDepth, maxAliases := opts.maxDepth(), opts.maxAliases()
+	d.Aliases = 0
+	return d.checkFrom(d.Root, 1, opts, opts.maxAliases())
+}
+
+// checkFrom is check's walk from node n at the given depth, counting aliases
+// into d.Aliases; maxAliases < 0 means no alias limit.
+func (d *Document) checkFrom(n *yaml.Node, depth int, opts Options, maxAliases int) error {
+	maxDepth := opts.maxDepth()
 	type frame struct {
 		n     *yaml.Node
 		depth int
 	}
-	stack := []frame{{d.Root, 1}}
+	stack := []frame{{n, depth}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -272,6 +282,66 @@ func (d *Document) check(opts Options) error {
 		}
 	}
 	return nil
+}
+
+// checkParallel runs check's walk over a large document on two goroutines
+// and reports true when the document passes (d.Aliases is then set). Any
+// problem, or a document too small to be worth it, returns false, and check
+// runs alone: it reports the same problem at the same place as always (its
+// walk order decides which of several problems is reported).
+func (d *Document) checkParallel(opts Options) bool {
+	if len(d.Src) < parallelMinSize || runtime.GOMAXPROCS(0) < 2 {
+		return false
+	}
+	// The units of work: the values of the top-level mapping, and for a
+	// large mapping value (paths, definitions) each of its values instead.
+	type unit struct {
+		n     *yaml.Node
+		depth int
+	}
+	var units []unit
+	if d.checkDuplicates(d.Root) != nil {
+		return false
+	}
+	for i := 1; i < len(d.Root.Content); i += 2 {
+		v := d.Root.Content[i]
+		if v.Kind == yaml.MappingNode && len(v.Content) >= 64 {
+			if d.checkDuplicates(v) != nil {
+				return false
+			}
+			for j := 0; j < len(v.Content); j++ {
+				units = append(units, unit{v.Content[j], 3})
+			}
+			continue
+		}
+		units = append(units, unit{v, 2})
+	}
+	for i := 0; i < len(d.Root.Content); i += 2 {
+		units = append(units, unit{d.Root.Content[i], 2}) // keys (aliases or deep keys are possible)
+	}
+	var aliases [2]int
+	var bad [2]bool
+	var wg sync.WaitGroup
+	for w := 0; w < 2; w++ {
+		wg.Go(func() {
+			sub := &Document{Name: d.Name}
+			for i := w; i < len(units); i += 2 {
+				u := units[i]
+				if err := sub.checkFrom(u.n, u.depth, opts, -1); err != nil {
+					bad[w] = true
+					return
+				}
+			}
+			aliases[w] = sub.Aliases
+		})
+	}
+	wg.Wait()
+	total := aliases[0] + aliases[1]
+	if bad[0] || bad[1] || opts.maxAliases() >= 0 && total > opts.maxAliases() {
+		return false
+	}
+	d.Aliases = total
+	return true
 }
 
 func (d *Document) checkDuplicates(n *yaml.Node) error {

@@ -508,3 +508,85 @@ func TestParallelParseGenerated(t *testing.T) {
 		t.Errorf("want both kinds of documents to be common")
 	}
 }
+
+// TestCheckParallel: on large documents the structural check runs on two
+// goroutines; it must accept exactly what the sequential check accepts, with
+// the same alias count, and leave every problem to the sequential check so
+// that the error (kind, position, message) is the same as always.
+func TestCheckParallel(t *testing.T) {
+	base, err := specgen.Bytes(specgen.Options{Paths: 400, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(base) < parallelMinSize {
+		t.Fatalf("base spec is %d bytes, below the parallel threshold", len(base))
+	}
+	// A path item in the middle, to put problems far from the start.
+	lines := strings.Split(string(base), "\n")
+	mid := -1
+	for i := len(lines) / 2; i < len(lines); i++ {
+		if (strings.HasPrefix(lines[i], "  /") || strings.HasPrefix(lines[i], "  \"/")) && strings.HasSuffix(lines[i], ":") {
+			mid = i
+			break
+		}
+	}
+	if mid < 0 {
+		t.Fatal("no path item found")
+	}
+	insert := func(extra string) []byte {
+		out := append([]string{}, lines[:mid]...)
+		out = append(out, strings.Split(extra, "\n")...)
+		out = append(out, lines[mid:]...)
+		return []byte(strings.Join(out, "\n"))
+	}
+	aliases := "  /aliases:\n    x-anchors: &a {k: v}\n    x-uses:\n"
+	for i := 0; i < 201; i++ {
+		aliases += "      - *a\n"
+	}
+	aliases = strings.TrimSuffix(aliases, "\n")
+	deep := "  /deep:\n    x-deep: " + strings.Repeat("[", 30) + strings.Repeat("]", 30)
+	cases := []struct {
+		name string
+		data []byte
+		opts Options
+	}{
+		{"clean", base, Options{}},
+		{"clean with a few aliases", insert("  /few:\n    x-anchors: &a {k: v}\n    x-uses: [*a, *a, *a]"), Options{}},
+		{"duplicate path", insert(lines[mid] + "\n    get: {responses: {200: {description: ok}}}"), Options{}},
+		{"duplicate key deep inside", insert("  /dup:\n    get:\n      responses: {200: {description: a}, 200: {description: b}}"), Options{}},
+		{"too many aliases", insert(aliases), Options{}},
+		{"too deep", insert(deep), Options{MaxDepth: 20}},
+		{"duplicate top-level key", append(append([]byte{}, base...), []byte("\ninfo: {title: again, version: '2'}\n")...), Options{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, perr := Parse("big.yaml", tc.data, tc.opts)
+			// The sequential check alone, on the same tree.
+			top, err := parseValidYAMLNode(tc.data)
+			if err != nil {
+				t.Fatalf("parse: %v", err)
+			}
+			seq := &Document{Name: "big.yaml", Src: tc.data, Root: top.Content[0]}
+			serr := seq.check(tc.opts)
+			if (perr == nil) != (serr == nil) {
+				t.Fatalf("Parse error %v, sequential check %v", perr, serr)
+			}
+			if wantErr := !strings.HasPrefix(tc.name, "clean"); wantErr != (serr != nil) {
+				t.Fatalf("error %v, want one: %v", serr, wantErr)
+			}
+			if serr != nil {
+				if perr.Error() != serr.Error() {
+					t.Errorf("Parse: %v\nsequential check: %v", perr, serr)
+				}
+				return
+			}
+			if doc.Aliases != seq.Aliases {
+				t.Errorf("aliases %d, sequential %d", doc.Aliases, seq.Aliases)
+			}
+			par := &Document{Name: "big.yaml", Src: tc.data, Root: top.Content[0]}
+			if !par.checkParallel(tc.opts) {
+				t.Errorf("a clean large document did not pass the parallel check")
+			}
+		})
+	}
+}
