@@ -1417,11 +1417,10 @@ func (c *replayConn) Read(p []byte) (int, error) { return c.r.Read(p) }
 
 // chanListener feeds handed-off connections to net/http's server.
 type chanListener struct {
-	ch     chan net.Conn
-	done   chan struct{}
-	once   sync.Once
-	addr   net.Addr
-	closed atomic.Bool
+	ch   chan net.Conn
+	done chan struct{}
+	once sync.Once
+	addr net.Addr
 }
 
 func newChanListener() *chanListener {
@@ -1447,7 +1446,7 @@ func (l *chanListener) Accept() (net.Conn, error) {
 }
 
 func (l *chanListener) Close() error {
-	l.once.Do(func() { l.closed.Store(true); close(l.done) })
+	l.once.Do(func() { close(l.done) })
 	return nil
 }
 
