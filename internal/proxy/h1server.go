@@ -1029,35 +1029,11 @@ type headInfo struct {
 // ReverseProxy sends a deep copy). With it, a request costs one allocation.
 func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.Request, headInfo) {
 	var hi headInfo
-	// Request line: method SP request-target SP HTTP/1.1 CRLF.
-	eol := indexCRLF(head)
-	if eol <= 0 {
+	eol, sp1, sp2, ok := parseRequestLine(head)
+	if !ok {
 		return nil, hi
 	}
-	line := head[:eol]
-	sp1 := indexByte(line, ' ')
-	if sp1 <= 0 {
-		return nil, hi
-	}
-	rest := line[sp1+1:]
-	sp2 := indexByte(rest, ' ')
-	if sp2 <= 0 || string(rest[sp2+1:]) != "HTTP/1.1" {
-		return nil, hi
-	}
-	method, target := line[:sp1], rest[:sp2]
-	for _, c := range method {
-		if !isTokenChar(c) {
-			return nil, hi
-		}
-	}
-	if target[0] != '/' {
-		return nil, hi
-	}
-	for _, c := range target {
-		if c <= ' ' || c >= 0x7f {
-			return nil, hi
-		}
-	}
+	method := head[:sp1]
 
 	// Count the fields to size the header map and the value slices.
 	fields := 0
@@ -1219,6 +1195,111 @@ var pathChar = func() (t [256]bool) {
 }()
 
 var newline = []byte{'\n'}
+
+// parseRequestLine checks "method SP request-target SP HTTP/1.1 CRLF" at the
+// start of head: the method is head[:sp1], the target head[sp1+1:sp1+1+sp2],
+// and the fields start at eol+2.
+func parseRequestLine(head []byte) (eol, sp1, sp2 int, ok bool) {
+	eol = indexCRLF(head)
+	if eol <= 0 {
+		return 0, 0, 0, false
+	}
+	line := head[:eol]
+	sp1 = indexByte(line, ' ')
+	if sp1 <= 0 {
+		return 0, 0, 0, false
+	}
+	rest := line[sp1+1:]
+	sp2 = indexByte(rest, ' ')
+	if sp2 <= 0 || string(rest[sp2+1:]) != "HTTP/1.1" {
+		return 0, 0, 0, false
+	}
+	method, target := line[:sp1], rest[:sp2]
+	for _, c := range method {
+		if !isTokenChar(c) {
+			return 0, 0, 0, false
+		}
+	}
+	if target[0] != '/' {
+		return 0, 0, 0, false
+	}
+	for _, c := range target {
+		if c <= ' ' || c >= 0x7f {
+			return 0, 0, 0, false
+		}
+	}
+	return eol, sp1, sp2, true
+}
+
+// viewRawHead fills v from a complete request head without building an
+// http.Request, for the event loop's preflight path. It reports false for
+// every head it is not sure to read exactly as parseRequestHead + viewOf
+// would (then the request takes the full path): anything parseRequestHead
+// refuses, a target that is not plain path characters, Content-Length,
+// Connection or Pragma fields, repeated Origin or Access-Control-Request-*
+// fields. One allocation: the head as a string.
+func viewRawHead(head []byte, v *reqView) bool {
+	eol, sp1, sp2, ok := parseRequestLine(head)
+	if !ok {
+		return false
+	}
+	all := string(head)
+	v.method = internMethod(head[:sp1], all[:sp1])
+	target := all[sp1+1 : sp1+1+sp2]
+	var u url.URL
+	if !simpleTarget(&u, target) || u.RawPath != "" {
+		return false
+	}
+	v.path = u.Path
+	v.originOK, v.acrmOK, v.acrhOK = false, false, false
+	v.origin, v.acrm, v.acrh = "", "", ""
+	n := len(v.method) + len(target)
+	hostSeen := false
+	var nameBuf [64]byte
+	for pos := eol + 2; ; {
+		key, value, next, end, ok := nextField(head, all, pos, nameBuf[:0])
+		if !ok {
+			return false
+		}
+		if end {
+			break
+		}
+		pos = next
+		switch key {
+		case "Host":
+			if hostSeen || !validHost(value) {
+				return false
+			}
+			hostSeen = true
+		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade", "Connection", "Pragma":
+			return false
+		case cors.HeaderOrigin:
+			if v.originOK {
+				return false
+			}
+			v.origin, v.originOK = value, true
+		case cors.HeaderACRM:
+			if v.acrmOK {
+				return false
+			}
+			v.acrm, v.acrmOK = value, true
+		case cors.HeaderACRH:
+			if v.acrhOK {
+				return false
+			}
+			v.acrh, v.acrhOK = value, true
+		}
+		n += len(value)
+		if key != "Host" {
+			n += len(key)
+		}
+	}
+	if !hostSeen {
+		return false
+	}
+	v.headerBytes = n
+	return true
+}
 
 // nextField parses the field line at pos in a complete head (all is the head
 // as a string): the canonical name, the value without surrounding blanks

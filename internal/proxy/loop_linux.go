@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"github.com/corsgate/corsgate/cors"
 )
 
 // eventLoop answers, on one OS thread with epoll, the requests the handler
@@ -49,6 +51,7 @@ type eventLoop struct {
 	sc      h1ServerConn
 	out     bytes.Buffer
 	scratch reqScratch
+	dec     cors.Decision
 	now     time.Time
 	swept   time.Time
 	done    chan error
@@ -319,6 +322,21 @@ func (l *eventLoop) process(c *loopConn) bool {
 			l.move(c) // a head larger than the buffer, or bare LF line ends
 			return false
 		}
+		if l.local.preflightRaw(c.buf[:end], &l.dec) {
+			// An allowed preflight, read from the raw head: the same answer
+			// without building an http.Request.
+			w := &l.sc.resp
+			w.reset(&l.sc, optionsRequest, l.srv.stopping.Load())
+			w.writeDecision(&l.dec)
+			keep := w.finish() && !w.closeAfter
+			l.sc.bw.Flush()
+			c.n = copy(c.buf, c.buf[end:c.n])
+			if !keep {
+				c.close = true
+				break
+			}
+			continue
+		}
 		req, hi := parseRequestHead(c.buf[:end], c.base, &l.scratch)
 		if req == nil || req.ContentLength != 0 {
 			l.move(c)
@@ -459,6 +477,10 @@ func (l *eventLoop) sweep() {
 		}
 	}
 }
+
+// optionsRequest stands for the request of a preflight answered from its raw
+// head: the response writer reads only its method.
+var optionsRequest = &http.Request{Method: http.MethodOptions}
 
 // rawRead and rawWrite are read(2) and write(2) on a non-blocking socket.
 // They never block, so they skip the scheduler bookkeeping syscall.Read does

@@ -12,3 +12,5 @@ func newEventLoop(*h1Server, net.Listener) (*eventLoop, bool) { return nil, fals
 
 func (*eventLoop) run()  {}
 func (*eventLoop) stop() {}
+
+func (*eventLoop) closeFDs() {}

@@ -2,6 +2,7 @@ package proxy
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -269,4 +270,132 @@ func TestPreflightBytesSameBothWays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// answerBytes is what the server writes for head: through the raw preflight
+// path (raw) or through parseRequestHead and the handler (the full path).
+// ok is false when that path does not answer the request itself.
+func answerBytes(h *Handler, head []byte, raw bool) (out string, ok bool) {
+	var buf bytes.Buffer
+	sc := &h1ServerConn{srv: newH1Server(h), bw: bufio.NewWriter(&buf)}
+	w := &sc.resp
+	if raw {
+		var d cors.Decision
+		if !h.preflightRaw(head, &d) {
+			return "", false
+		}
+		w.reset(sc, optionsRequest, false)
+		w.writeDecision(&d)
+	} else {
+		req, hi := parseRequestHead(head, nil, nil)
+		if req == nil || req.ContentLength != 0 {
+			return "", false
+		}
+		req.Body = http.NoBody
+		w.reset(sc, req, hi.close)
+		if !h.serveLocal(w, req) {
+			return "", false
+		}
+	}
+	w.finish()
+	sc.bw.Flush()
+	var lines []string
+	for _, l := range strings.Split(buf.String(), "\r\n") {
+		if !strings.HasPrefix(l, "Date: ") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n"), true
+}
+
+// rawHandlers are handlers over the policies and proxies the raw preflight
+// path must agree on.
+func rawHandlers(t testing.TB) []*Handler {
+	b := newBackend(t, "")
+	u, _ := url.Parse(b.srv.URL)
+	var hs []*Handler
+	for _, proxy := range []cors.Proxy{cors.ESPv2, cors.ESP} {
+		for _, allowCors := range []bool{false, true} {
+			for _, mut := range []func(*cors.Policy){
+				func(p *cors.Policy) { p.AllowOrigin = appOrigin },
+				func(p *cors.Policy) { p.AllowOrigin = "*" },
+				func(p *cors.Policy) {
+					p.Preset, p.AllowOrigin, p.AllowOriginRegex, p.AllowCredentials = cors.PresetRegex, "", `https://[a-z]+\.example\.com`, true
+				},
+			} {
+				e, err := cors.NewEngine(preset(proxy, mut))
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(allowCors, "")), Backend: u})
+				if err != nil {
+					t.Fatal(err)
+				}
+				hs = append(hs, h)
+			}
+		}
+	}
+	return hs
+}
+
+// TestPreflightRawSameAnswer: whenever the event loop answers a preflight
+// from its raw head, the full path answers it too, with the same bytes
+// (Date aside); and the raw path does answer the plain allowed preflight.
+func TestPreflightRawSameAnswer(t *testing.T) {
+	hs := rawHandlers(t)
+	var heads []string
+	for _, m := range []string{"OPTIONS", "GET", "options"} {
+		for _, path := range []string{"/v1/shelves", "/v1/shelves/7?x=1", "/v1/shelves/a%2Fb", "/nowhere", "/v1/shelves/(x)"} {
+			for _, o := range []string{"", "Origin: " + appOrigin + "\r\n", "Origin: https://evil.example\r\n", "Origin: " + appOrigin + "\r\nOrigin: x\r\n", "origin:  " + appOrigin + " \r\n"} {
+				for _, pre := range []string{"", "Access-Control-Request-Method: PUT\r\n", "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type, x-a\r\n", "Access-Control-Request-Method:\r\n"} {
+					for _, extra := range []string{"", "Pragma: no-cache\r\n", "Connection: close\r\n", "Content-Length: 0\r\n", "X-Pad: " + strings.Repeat("p", MaxRequestHeaderBytes) + "\r\n"} {
+						heads = append(heads, m+" "+path+" HTTP/1.1\r\nHost: h\r\n"+o+pre+extra+"\r\n")
+					}
+				}
+			}
+		}
+	}
+	answered := 0
+	for _, h := range hs {
+		for _, head := range heads {
+			raw, ok := answerBytes(h, []byte(head), true)
+			if !ok {
+				continue
+			}
+			answered++
+			full, fok := answerBytes(h, []byte(head), false)
+			if !fok || raw != full {
+				t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, full)
+			}
+		}
+	}
+	plain := "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"
+	if _, ok := answerBytes(hs[0], []byte(plain), true); !ok {
+		t.Errorf("the raw path does not answer a plain allowed preflight")
+	}
+	if answered < 100 {
+		t.Errorf("the raw path answered only %d of the heads", answered)
+	}
+}
+
+func FuzzPreflightRaw(f *testing.F) {
+	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
+	f.Add([]byte("OPTIONS /v1/shelves/1?q HTTP/1.1\r\nHost: h\r\nOrigin: https://a.example.com\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: a\r\n\r\n"))
+	hs := rawHandlers(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		end := headEnd(data)
+		if end <= 0 {
+			return
+		}
+		head := data[:end]
+		for _, h := range hs {
+			raw, ok := answerBytes(h, head, true)
+			if !ok {
+				continue
+			}
+			if full, fok := answerBytes(h, head, false); !fok || raw != full {
+				t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, full)
+			}
+		}
+	})
 }

@@ -311,6 +311,7 @@ func (h *Handler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 // if it can do so without the backend.
 type localServer interface {
 	serveLocal(rw http.ResponseWriter, r *http.Request) bool
+	preflightRaw(head []byte, d *cors.Decision) bool
 }
 
 // serveLocal answers r and reports true when the handler answers it itself,
@@ -326,6 +327,29 @@ func (h *Handler) serveLocal(rw http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	h.serveHTTP(rw, r, &p)
+	return true
+}
+
+// preflightRaw decides a request from its raw head alone, for the event
+// loop: it returns the decision when the handler would answer the request
+// as an allowed preflight and nobody observes requests, so that the answer
+// is the decision's fields and nothing else (the loop writes them through
+// the same response writer). Any other request returns false and takes the
+// full path. TestPreflightRawSameAnswer checks the answers are identical.
+func (h *Handler) preflightRaw(head []byte, d *cors.Decision) bool {
+	if h.observe != nil {
+		return false
+	}
+	var v reqView
+	if !viewRawHead(head, &v) || v.method != http.MethodOptions {
+		return false
+	}
+	var p plan
+	h.planView(&v, &p)
+	if p.step != stepPreflight {
+		return false
+	}
+	*d = p.d
 	return true
 }
 
@@ -421,8 +445,30 @@ func (h *Handler) serve(w *writer, r *http.Request, planned *plan) string {
 	return p.route
 }
 
+// reqView is what routing and the CORS decision read from a request.
+type reqView struct {
+	method, path             string // path: escaped, as Envoy matches :path
+	origin, acrm, acrh       string // as cors.HeaderValue gives them
+	originOK, acrmOK, acrhOK bool   // present
+	headerBytes              int    // see headerBytes
+}
+
+func viewOf(r *http.Request, v *reqView) {
+	v.method, v.path = r.Method, r.URL.EscapedPath()
+	v.origin, v.originOK = cors.HeaderValue(r.Header, cors.HeaderOrigin)
+	v.acrm, v.acrmOK = cors.HeaderValue(r.Header, cors.HeaderACRM)
+	v.acrh, v.acrhOK = cors.HeaderValue(r.Header, cors.HeaderACRH)
+	v.headerBytes = headerBytes(r)
+}
+
 func (h *Handler) plan(r *http.Request, p *plan) {
-	if headerBytes(r) > MaxRequestHeaderBytes {
+	var v reqView
+	viewOf(r, &v)
+	h.planView(&v, p)
+}
+
+func (h *Handler) planView(r *reqView, p *plan) {
+	if r.headerBytes > MaxRequestHeaderBytes {
 		// Envoy's HTTP connection manager rejects before any filter or route.
 		// ESP v1 (nginx) would answer 400 "Request Header Or Cookie Too
 		// Large" for one line over 8 KiB; we use the Envoy rule for both.
@@ -441,16 +487,16 @@ func (h *Handler) plan(r *http.Request, p *plan) {
 //
 // Paths are matched in their escaped form, as Envoy matches :path (so %2F
 // stays inside one segment).
-func (h *Handler) planESPv2(r *http.Request, p *plan) {
-	origin, originPresent := cors.HeaderValue(r.Header, cors.HeaderOrigin)
-	acrm, acrmPresent := cors.HeaderValue(r.Header, cors.HeaderACRM)
-	l := h.table.lookup(r.Method, r.URL.EscapedPath())
+func (h *Handler) planESPv2(r *reqView, p *plan) {
+	origin, originPresent := r.origin, r.originOK
+	acrm, acrmPresent := r.acrm, r.acrmOK
+	l := h.table.lookup(r.method, r.path)
 	switch {
 	case l.backend: // 1. backend routes (spec operations, x-google-allow: all)
 		p.route = routeOperation
 	case l.options: // 2. allowCors OPTIONS routes
 		p.route = routeAllowCors
-	case r.Method == http.MethodOptions && h.engine.On():
+	case r.method == http.MethodOptions && h.engine.On():
 		// 4. the preflight route: OPTIONS + origin matcher + ACRM present,
 		// a cluster route (the filter answers it when it is a real preflight).
 		if acrmPresent && h.engine.PreflightRouteMatches(originPresent, origin) {
@@ -467,8 +513,7 @@ func (h *Handler) planESPv2(r *http.Request, p *plan) {
 		p.route, p.step, p.code, p.body = route404, stepDirect, http.StatusNotFound, h.body404
 		return
 	}
-	acrh, _ := cors.HeaderValue(r.Header, cors.HeaderACRH)
-	p.d = h.engine.Decide(r.Method, origin, acrm, acrh)
+	p.d = h.engine.Decide(r.method, origin, acrm, r.acrh)
 	if p.d.Action == cors.ActionRespond {
 		p.route, p.step = routeCORSPreflight, stepPreflight
 	}
@@ -477,21 +522,20 @@ func (h *Handler) planESPv2(r *http.Request, p *plan) {
 // planESP: nginx's CORS block runs in the rewrite phase, before ESP's routing
 // and checks (cloudendpoints/esp start_esp/nginx-auto.conf.template,
 // src/nginx/module.cc); its headers are added with "always" to every response.
-func (h *Handler) planESP(r *http.Request, p *plan) {
-	origin, _ := cors.HeaderValue(r.Header, cors.HeaderOrigin)
-	p.d = h.engine.Decide(r.Method, origin, "", "")
+func (h *Handler) planESP(r *reqView, p *plan) {
+	p.d = h.engine.Decide(r.method, r.origin, "", "")
 	if p.d.Action == cors.ActionRespond {
 		p.route, p.step = routeCORSPreflight, stepPreflight
 		return
 	}
-	l := h.table.lookup(r.Method, r.URL.EscapedPath())
+	l := h.table.lookup(r.method, r.path)
 	switch {
 	case l.backend:
 		p.route = routeESPBackend
 	case l.options:
 		// allowCors: the generated "CORS" method, no auth, to the backend.
 		p.route = routeAllowCors
-	case r.Method == http.MethodOptions && !h.table.AllowCors:
+	case r.method == http.MethodOptions && !h.table.AllowCors:
 		// check_service_control.cc: OPTIONS without allowCors or a spec
 		// OPTIONS operation.
 		p.route, p.step, p.code, p.body = routeESP403, stepDirect, http.StatusForbidden, h.espBody403
