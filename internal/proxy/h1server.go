@@ -1235,9 +1235,9 @@ func parseRequestLine(head []byte) (eol, sp1, sp2 int, ok bool) {
 // http.Request, for the event loop's preflight path. It reports false for
 // every head it is not sure to read exactly as parseRequestHead + viewOf
 // would (then the request takes the full path): anything parseRequestHead
-// refuses, a target that is not plain path characters, Content-Length,
-// Connection or Pragma fields, repeated Origin or Access-Control-Request-*
-// fields. One allocation: the head as a string.
+// refuses, a target that is not plain path characters, Content-Length or
+// Pragma fields, Connection: close or upgrade, repeated Origin or
+// Access-Control-Request-* fields. One allocation: the head as a string.
 func viewRawHead(head []byte, v *reqView) bool {
 	eol, sp1, sp2, ok := parseRequestLine(head)
 	if !ok {
@@ -1271,8 +1271,15 @@ func viewRawHead(head []byte, v *reqView) bool {
 				return false
 			}
 			hostSeen = true
-		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade", "Connection", "Pragma":
+		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade", "Pragma":
 			return false
+		case "Connection":
+			// Browsers send "Connection: keep-alive"; close and upgrade
+			// change the answer or the connection, so they take the full
+			// path.
+			if hasToken(value, "close") || hasToken(value, "upgrade") {
+				return false
+			}
 		case cors.HeaderOrigin:
 			if v.originOK {
 				return false

@@ -348,7 +348,7 @@ func TestPreflightRawSameAnswer(t *testing.T) {
 		for _, path := range []string{"/v1/shelves", "/v1/shelves/7?x=1", "/v1/shelves/a%2Fb", "/nowhere", "/v1/shelves/(x)"} {
 			for _, o := range []string{"", "Origin: " + appOrigin + "\r\n", "Origin: https://evil.example\r\n", "Origin: " + appOrigin + "\r\nOrigin: x\r\n", "origin:  " + appOrigin + " \r\n"} {
 				for _, pre := range []string{"", "Access-Control-Request-Method: PUT\r\n", "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type, x-a\r\n", "Access-Control-Request-Method:\r\n"} {
-					for _, extra := range []string{"", "Pragma: no-cache\r\n", "Connection: close\r\n", "Content-Length: 0\r\n", "X-Pad: " + strings.Repeat("p", MaxRequestHeaderBytes) + "\r\n"} {
+					for _, extra := range []string{"", "Pragma: no-cache\r\n", "Connection: close\r\n", "Connection: keep-alive\r\n", "Connection: Keep-Alive, Upgrade\r\n", "Content-Length: 0\r\n", "X-Pad: " + strings.Repeat("p", MaxRequestHeaderBytes) + "\r\n"} {
 						heads = append(heads, m+" "+path+" HTTP/1.1\r\nHost: h\r\n"+o+pre+extra+"\r\n")
 					}
 				}
@@ -372,6 +372,11 @@ func TestPreflightRawSameAnswer(t *testing.T) {
 	plain := "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"
 	if _, ok := answerBytes(hs[0], []byte(plain), true); !ok {
 		t.Errorf("the raw path does not answer a plain allowed preflight")
+	}
+	browser := "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nOrigin: " + appOrigin +
+		"\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type\r\nSec-Fetch-Mode: cors\r\n\r\n"
+	if _, ok := answerBytes(hs[0], []byte(browser), true); !ok {
+		t.Errorf("the raw path does not answer a browser's preflight (Connection: keep-alive)")
 	}
 	if answered < 100 {
 		t.Errorf("the raw path answered only %d of the heads", answered)
