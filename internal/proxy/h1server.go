@@ -316,9 +316,8 @@ func (sc *h1ServerConn) serve() {
 			return
 		}
 		var req *http.Request
-		var hi headInfo
 		if head != nil {
-			req, hi = parseRequestHead(head, sc.base, &sc.scratch)
+			req = parseRequestHead(head, sc.base, &sc.scratch)
 		}
 		if req == nil {
 			// Not ours to take: net/http reads this request (and the
@@ -332,7 +331,7 @@ func (sc *h1ServerConn) serve() {
 			return
 		}
 		sc.br.Discard(len(head))
-		if !sc.serveOne(req, hi) {
+		if !sc.serveOne(req) {
 			return
 		}
 	}
@@ -437,7 +436,7 @@ func headEnd(b []byte) int {
 
 // serveOne runs the handler for one request and finishes its response. It
 // reports whether the connection can carry another request.
-func (sc *h1ServerConn) serveOne(req *http.Request, hi headInfo) (keep bool) {
+func (sc *h1ServerConn) serveOne(req *http.Request) (keep bool) {
 	var body *serverBody
 	if req.ContentLength > 0 {
 		body = &serverBody{r: sc.br, n: req.ContentLength}
@@ -451,7 +450,7 @@ func (sc *h1ServerConn) serveOne(req *http.Request, hi headInfo) (keep bool) {
 	req.RemoteAddr = sc.remote
 
 	w := &sc.resp
-	w.reset(sc, req, hi.close || sc.srv.stopping.Load())
+	w.reset(sc, req, req.Close || sc.srv.stopping.Load())
 	defer func() {
 		if p := recover(); p != nil {
 			keep = false
@@ -1011,11 +1010,6 @@ func dateField() []byte {
 	return d.line
 }
 
-// headInfo is what the server itself needs from a request head.
-type headInfo struct {
-	close bool // the client sent Connection: close
-}
-
 // parseRequestHead parses a complete HTTP/1.1 request head (request line,
 // fields, empty line; CRLF line ends) into a request, or returns nil when the
 // head is one the server hands to net/http: anything malformed or unusual
@@ -1027,11 +1021,10 @@ type headInfo struct {
 // the request, its URL and header, reused from one request to the next: the
 // handler must not keep the request after it returns (Handler does not;
 // ReverseProxy sends a deep copy). With it, a request costs one allocation.
-func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.Request, headInfo) {
-	var hi headInfo
+func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) *http.Request {
 	eol, sp1, sp2, ok := parseRequestLine(head)
 	if !ok {
-		return nil, hi
+		return nil
 	}
 	method := head[:sp1]
 
@@ -1072,7 +1065,7 @@ func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.R
 	for pos := eol + 2; ; {
 		key, value, next, end, ok := nextField(head, all, pos, nameBuf[:0])
 		if !ok {
-			return nil, hi
+			return nil
 		}
 		if end {
 			break // the empty line
@@ -1081,50 +1074,41 @@ func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.R
 		switch key {
 		case "Host":
 			if hostSeen {
-				return nil, hi // net/http refuses repeated Host
+				return nil // net/http refuses repeated Host
 			}
 			hostSeen = true
 			req.Host = value
 			continue // net/http keeps Host out of Header
 		case "Content-Length":
 			if clSeen {
-				return nil, hi
+				return nil
 			}
 			clSeen = true
 			n, ok := parseLength(value)
 			if !ok {
-				return nil, hi
+				return nil
 			}
 			req.ContentLength = n
 		case "Transfer-Encoding", "Expect", "Upgrade":
 			// Body encodings, 100-continue and protocol switches: left to net/http.
-			return nil, hi
+			return nil
 		case "Connection":
 			if hasToken(value, "close") {
-				hi.close = true
 				req.Close = true
 			}
 			if hasToken(value, "upgrade") {
-				return nil, hi
+				return nil
 			}
 		}
-		if prev, ok := req.Header[key]; ok {
-			// A repeated field keeps every value in order; the capped
-			// slice makes append copy instead of overwriting a neighbour.
-			req.Header[key] = append(prev, value)
-			continue
-		}
-		values[nv] = value
-		req.Header[key] = values[nv : nv+1 : nv+1]
-		nv++
+		nv = addField(req.Header, values, nv, key, value)
 	}
 	if !hostSeen || !validHost(req.Host) {
-		return nil, hi
+		return nil
 	}
 	if !simpleTarget(&ru.url, req.RequestURI) {
 		u, err := url.ParseRequestURI(req.RequestURI)
 		if err != nil {
-			return nil, hi
+			return nil
 		}
 		ru.url = *u
 	}
@@ -1136,7 +1120,7 @@ func parseRequestHead(head []byte, base *http.Request, scr *reqScratch) (*http.R
 			req.Header["Cache-Control"] = []string{"no-cache"}
 		}
 	}
-	return req, hi
+	return req
 }
 
 type requestAndURL struct {
@@ -1306,6 +1290,20 @@ func viewRawHead(head []byte, v *reqView) bool {
 	}
 	v.headerBytes = n
 	return true
+}
+
+// addField adds a parsed field to h: a first value takes the next slot of
+// values (one backing array for the whole head; capped so that a later
+// append copies instead of overwriting a neighbour), a repeated field keeps
+// every value in order. It returns the next free slot.
+func addField(h http.Header, values []string, nv int, key, value string) int {
+	if prev, ok := h[key]; ok {
+		h[key] = append(prev, value)
+		return nv
+	}
+	values[nv] = value
+	h[key] = values[nv : nv+1 : nv+1]
+	return nv + 1
 }
 
 // nextField parses the field line at pos in a complete head (all is the head

@@ -72,7 +72,7 @@ func TestParseRequestHeadMatchesNetHTTP(t *testing.T) {
 			if end := headEnd(head); end != len(head) {
 				t.Fatalf("headEnd = %d, want %d", end, len(head))
 			}
-			got, _ := parseRequestHead(head, nil, nil)
+			got := parseRequestHead(head, nil, nil)
 			if (got != nil) != tt.take {
 				t.Fatalf("taken = %v, want %v", got != nil, tt.take)
 			}
@@ -114,7 +114,7 @@ func FuzzParseRequestHead(f *testing.F) {
 			return
 		}
 		head := data[:end]
-		got, _ := parseRequestHead(head, nil, nil)
+		got := parseRequestHead(head, nil, nil)
 		if got == nil {
 			return
 		}

@@ -440,13 +440,7 @@ func parseResponseHead(head []byte, req *http.Request) *http.Response {
 				resp.Close = true
 			}
 		}
-		if prev, ok := resp.Header[key]; ok {
-			resp.Header[key] = append(prev, value)
-			continue
-		}
-		values[nv] = value
-		resp.Header[key] = values[nv : nv+1 : nv+1]
-		nv++
+		nv = addField(resp.Header, values, nv, key, value)
 	}
 	if !clSeen {
 		return nil // a body delimited by the connection's close

@@ -337,20 +337,20 @@ func (l *eventLoop) process(c *loopConn) bool {
 			}
 			continue
 		}
-		req, hi := parseRequestHead(c.buf[:end], c.base, &l.scratch)
+		req := parseRequestHead(c.buf[:end], c.base, &l.scratch)
 		if req == nil || req.ContentLength != 0 {
 			l.move(c)
 			return false
 		}
 		req.Body = http.NoBody
 		req.RemoteAddr = c.remote
-		keep, answered := l.answer(req, hi)
+		keep, answered := l.answer(req)
 		if !answered {
 			l.move(c) // nothing was written for this request
 			return false
 		}
 		c.n = copy(c.buf, c.buf[end:c.n])
-		if !keep || hi.close {
+		if !keep || req.Close {
 			c.close = true
 			break
 		}
@@ -387,9 +387,9 @@ func (l *eventLoop) process(c *loopConn) bool {
 // answer runs the handler if it answers req itself, writing the response
 // into l.out; answered is false when the request needs the backend (nothing
 // was written), keep false when the connection must close after the answer.
-func (l *eventLoop) answer(req *http.Request, hi headInfo) (keep, answered bool) {
+func (l *eventLoop) answer(req *http.Request) (keep, answered bool) {
 	w := &l.sc.resp
-	w.reset(&l.sc, req, hi.close || l.srv.stopping.Load())
+	w.reset(&l.sc, req, req.Close || l.srv.stopping.Load())
 	defer func() {
 		if p := recover(); p != nil {
 			keep, answered = false, true
@@ -477,10 +477,6 @@ func (l *eventLoop) sweep() {
 		}
 	}
 }
-
-// optionsRequest stands for the request of a preflight answered from its raw
-// head: the response writer reads only its method.
-var optionsRequest = &http.Request{Method: http.MethodOptions}
 
 // rawRead and rawWrite are read(2) and write(2) on a non-blocking socket.
 // They never block, so they skip the scheduler bookkeeping syscall.Read does

@@ -287,12 +287,12 @@ func answerBytes(h *Handler, head []byte, raw bool) (out string, ok bool) {
 		w.reset(sc, optionsRequest, false)
 		w.writeDecision(&d)
 	} else {
-		req, hi := parseRequestHead(head, nil, nil)
+		req := parseRequestHead(head, nil, nil)
 		if req == nil || req.ContentLength != 0 {
 			return "", false
 		}
 		req.Body = http.NoBody
-		w.reset(sc, req, hi.close)
+		w.reset(sc, req, req.Close)
 		if !h.serveLocal(w, req) {
 			return "", false
 		}

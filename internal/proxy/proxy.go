@@ -353,6 +353,10 @@ func (h *Handler) preflightRaw(head []byte, d *cors.Decision) bool {
 	return true
 }
 
+// optionsRequest stands for the request of a preflight answered from its raw
+// head: the response writer reads only its method.
+var optionsRequest = &http.Request{Method: http.MethodOptions}
+
 func (h *Handler) serveHTTP(rw http.ResponseWriter, r *http.Request, p *plan) {
 	w := writers.Get().(*writer)
 	*w = writer{ResponseWriter: rw, capture: h.observe != nil}
