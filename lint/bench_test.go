@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
@@ -82,7 +81,7 @@ func BenchmarkRunEngine(b *testing.B) {
 						b.Fatalf("%d diagnostics, want %d", len(ds), tc.want)
 					}
 				}
-				reportCPU(b, cpu0, n)
+				cputime.Report(b, cpu0, n)
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/path")
 			})
 		}
@@ -109,20 +108,5 @@ func BenchmarkFinalize(b *testing.B) {
 			b.Fatalf("%d diagnostics after Finalize", len(out))
 		}
 	}
-	reportCPU(b, cpu0, 0)
-}
-
-// reportCPU adds the process CPU time per iteration (all threads, GC
-// included): on a shared machine it is steadier than wall time.
-// With paths > 0 it also reports CPU time per path, which should stay flat
-// as specs grow.
-func reportCPU(b *testing.B, start time.Duration, paths int) {
-	d := cputime.Now() - start
-	if d <= 0 {
-		return
-	}
-	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	if paths > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(paths), "cpu-ns/path")
-	}
+	cputime.Report(b, cpu0, 0)
 }

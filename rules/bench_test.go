@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
-	"time"
 
 	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
@@ -45,7 +44,7 @@ func BenchmarkLint(b *testing.B) {
 				}
 				diags = len(ds)
 			}
-			reportCPU(b, cpu0, n)
+			cputime.Report(b, cpu0, n)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/path")
 			b.ReportMetric(float64(diags), "diags")
 			b.ReportMetric(float64(len(all)), "rules")
@@ -86,7 +85,7 @@ func BenchmarkLintFirstRuleSet(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu0, n)
+			cputime.Report(b, cpu0, n)
 			b.ReportMetric(float64(len(set)), "rules")
 		})
 	}
@@ -114,7 +113,7 @@ func BenchmarkLoadAndLint(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu0, n)
+			cputime.Report(b, cpu0, n)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/path")
 		})
 	}
@@ -140,22 +139,7 @@ func BenchmarkRule(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu0, 1000)
+			cputime.Report(b, cpu0, 1000)
 		})
-	}
-}
-
-// reportCPU adds the process CPU time per iteration (all threads, GC
-// included): on a shared machine it is steadier than wall time.
-// With paths > 0 it also reports CPU time per path, which should stay flat
-// as specs grow.
-func reportCPU(b *testing.B, start time.Duration, paths int) {
-	d := cputime.Now() - start
-	if d <= 0 {
-		return
-	}
-	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	if paths > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(paths), "cpu-ns/path")
 	}
 }

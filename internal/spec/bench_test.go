@@ -50,7 +50,7 @@ func BenchmarkParse(b *testing.B) {
 					b.Fatalf("%d paths, want %d", got, n)
 				}
 			}
-			reportCPU(b, cpu0, n)
+			cputime.Report(b, cpu0, n)
 		})
 	}
 }
@@ -98,7 +98,7 @@ func BenchmarkYAMLNodeParse(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			reportCPU(b, cpu0, n)
+			cputime.Report(b, cpu0, n)
 		})
 	}
 }
@@ -124,20 +124,5 @@ func BenchmarkPos(b *testing.B) {
 			}
 		}
 	}
-	reportCPU(b, cpu0, 0)
-}
-
-// reportCPU adds the process CPU time per iteration (all threads, GC
-// included): on a shared machine it is steadier than wall time.
-// With paths > 0 it also reports CPU time per path, which should stay flat
-// as specs grow.
-func reportCPU(b *testing.B, start time.Duration, paths int) {
-	d := cputime.Now() - start
-	if d <= 0 {
-		return
-	}
-	b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
-	if paths > 0 {
-		b.ReportMetric(float64(d.Nanoseconds())/float64(b.N)/float64(paths), "cpu-ns/path")
-	}
+	cputime.Report(b, cpu0, 0)
 }
