@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsgate/corsgate/internal/hugeheap"
+	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/rules"
 )
 
@@ -211,5 +213,28 @@ func TestReadmeExamples(t *testing.T) {
 	}
 	if code, _, _ := run(t, "", "lint", "../../testdata/specs/sample.yaml"); code != ExitOK {
 		t.Errorf("the quick-start command exits %d on the sample spec, want 0", code)
+	}
+}
+
+func TestExpectedHeap(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, n int) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a, b, big := write("a.yaml", 1000), write("b.yaml", 3000), write("big.yaml", 9000)
+	inputs := []spec.Input{
+		{Name: "a.yaml", Path: a},
+		{Name: "b.yaml", Path: b},
+		{Name: "big.yaml", Path: big},                              // over maxSize: refused unread
+		{Name: spec.StdinName},                                     // size unknown
+		{Name: "gone.yaml", Path: filepath.Join(dir, "gone.yaml")}, // cannot be read
+		{Name: "dir", Path: dir},                                   // not a regular file
+	}
+	if got, want := expectedHeap(inputs, 5000), int64(4000*hugeheap.HeapPerInputByte); got != want {
+		t.Errorf("expectedHeap = %d, want %d", got, want)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/format"
+	"github.com/corsgate/corsgate/internal/hugeheap"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/rules"
@@ -32,6 +33,7 @@ type lintOptions struct {
 	fix         bool
 	fixSpelling bool
 	cpuProfile  string
+	noHugePages bool
 }
 
 func newLintCmd(env *Env) *cobra.Command {
@@ -104,6 +106,8 @@ Output formats: text (default), json, sarif, github, junit.
 	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for tuning)")
 	_ = f.MarkHidden("cpuprofile")
+	f.BoolVar(&o.noHugePages, "no-huge-pages", false, "do not ask Linux for huge pages for a large load (for comparison)")
+	_ = f.MarkHidden("no-huge-pages")
 	_ = cmd.RegisterFlagCompletionFunc("format", fixedCompletion(format.Names()...))
 	_ = cmd.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
 	_ = cmd.RegisterFlagCompletionFunc("fail-on", fixedCompletion("error", "warning", "info", "none"))
@@ -120,11 +124,12 @@ func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([
 
 // lintInputs loads every input; load failures become diagnostics, unreadable
 // inputs are returned as errors.
-func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
+func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
 	inputs, err := spec.Expand(args)
 	if err != nil {
 		return nil, nil, nil, nil, usageError("%v", err)
 	}
+	var todo []spec.Input
 	stdinUsed := false
 	for _, in := range inputs {
 		if cfg.Ignored(in.Name) {
@@ -136,6 +141,12 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 			}
 			stdinUsed = true
 		}
+		todo = append(todo, in)
+	}
+	if hugePages {
+		hugeheap.Prepare(expectedHeap(todo, maxSize))
+	}
+	for _, in := range todo {
 		names = append(names, in.Name)
 		doc, err := spec.Open(in, cmd.InOrStdin(), spec.Options{MaxSize: maxSize})
 		if err != nil {
@@ -149,6 +160,22 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 		docs = append(docs, doc)
 	}
 	return docs, names, diags, unreadable, nil
+}
+
+// expectedHeap estimates the heap that loading inputs will fill, from the
+// sizes of the files (standard input is not counted: its size is unknown, nor
+// files over maxSize: they are refused unread).
+func expectedHeap(inputs []spec.Input, maxSize int64) int64 {
+	var total int64
+	for _, in := range inputs {
+		if in.Path == "" {
+			continue
+		}
+		if st, err := os.Stat(in.Path); err == nil && st.Mode().IsRegular() && st.Size() <= maxSize {
+			total += st.Size()
+		}
+	}
+	return total * hugeheap.HeapPerInputByte
 }
 
 func loadConfig(path string) (*lint.Config, error) {
@@ -239,7 +266,7 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 			debug.SetGCPercent(gc)
 		}()
 	}
-	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize)
+	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages)
 	if env.getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/corsgate/corsgate/internal/hugeheap"
 	"github.com/corsgate/corsgate/internal/safewrite"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
@@ -21,6 +22,7 @@ type transformOptions struct {
 	remove             bool
 	from               string
 	allowOrigin        string
+	noHugePages        bool
 }
 
 const transformExitHelp = `Exit codes:
@@ -66,6 +68,8 @@ file would change. FILE may be - for standard input.
 	pf.BoolVar(&o.diff, "diff", false, "print a unified diff instead of the rewritten file")
 	pf.BoolVar(&o.check, "check", false, "print nothing; exit 1 if any file would change")
 	pf.Int64Var(&o.maxSize, "max-size", spec.DefaultMaxSize, "largest spec file accepted, in bytes")
+	pf.BoolVar(&o.noHugePages, "no-huge-pages", false, "do not ask Linux for huge pages for a large load (for comparison)")
+	_ = pf.MarkHidden("no-huge-pages")
 
 	for _, t := range transform.All() {
 		cmd.AddCommand(newTransformSubcommand(env, o, t))
@@ -164,6 +168,9 @@ func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform
 	inputs, err := spec.Expand(args)
 	if err != nil {
 		return usageError("%v", err)
+	}
+	if !o.noHugePages {
+		hugeheap.Prepare(expectedHeap(inputs, o.maxSize))
 	}
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	worst := ExitOK

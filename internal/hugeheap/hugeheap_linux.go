@@ -1,0 +1,48 @@
+package hugeheap
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"syscall"
+	"unsafe"
+)
+
+// modeFile holds the kernel's transparent huge page mode, e.g.
+// "always [madvise] never".
+const modeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
+
+const (
+	hugePage      = 2 << 20
+	madvHugePage  = 14 // MADV_HUGEPAGE, the same value on every Linux architecture
+	modeMadvise   = "[madvise]"
+	minAlignBytes = 2 * hugePage
+)
+
+func prepare(n int64) bool {
+	mode, err := os.ReadFile(modeFile)
+	if err != nil || !bytes.Contains(mode, []byte(modeMadvise)) {
+		return false
+	}
+	return advise(int(n))
+}
+
+// advise allocates n bytes (address space only: fresh heap memory is not
+// touched), marks the whole 2 MiB-aligned part of it MADV_HUGEPAGE and frees
+// it again. The mark belongs to the mapping, so it outlives the allocation.
+func advise(n int) bool {
+	b := make([]byte, n)
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	beg := (p + hugePage - 1) &^ (hugePage - 1)
+	end := (p + uintptr(n)) &^ (hugePage - 1)
+	ok := false
+	if end > beg && end-beg >= minAlignBytes {
+		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, beg, end-beg, madvHugePage)
+		ok = errno == 0
+	}
+	runtime.KeepAlive(b)
+	// Return the range to the allocator now, while the heap is small and
+	// the collection is cheap, so the load allocates from it.
+	runtime.GC()
+	return ok
+}
