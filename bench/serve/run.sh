@@ -30,6 +30,9 @@
 #              NGINX_WORKERS (1) TARGETS ("direct nginx corsgate corsgate-1p corsgate-log")
 #              OUT=dir copies the raw results there; KEEP=1 keeps the temp dir;
 #              CORSGATE_GOMAXPROCS=n runs corsgate with GOMAXPROCS=n;
+#              CORSGATE_ENV="K=V ..." adds environment variables to every
+#              corsgate row (e.g. GODEBUG settings);
+#              KINDS ("preflight get") the request kinds to run;
 #              PROFILE=1 adds a perf profile (perf record -g) of corsgate and
 #              nginx under each load after the rounds.
 # Needs: go, wrk, nginx. Binds 127.0.0.1 only; stops what it started by PID.
@@ -42,6 +45,8 @@ THREADS=${THREADS:-1}
 WARMUP=${WARMUP:-3s}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 TARGETS=${TARGETS:-direct nginx corsgate corsgate-1p corsgate-log corsgate-std}
+KINDS=${KINDS:-preflight get}
+CORSGATE_ENV=${CORSGATE_ENV:-}
 ORIGIN=http://app.example.com
 ALLOW_METHODS='GET, POST, PUT, PATCH, DELETE, OPTIONS'
 ALLOW_HEADERS='DNT,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization'
@@ -168,7 +173,8 @@ fi
 start_corsgate() { # port logfile extra-flags...
 	local port=$1 log=$2
 	shift 2
-	${CORSGATE_GOMAXPROCS:+env GOMAXPROCS=$CORSGATE_GOMAXPROCS} "$work/corsgate" serve "$here/spec.yaml" --backend "http://127.0.0.1:$BP" \
+	# shellcheck disable=SC2086
+	env $CORSGATE_ENV ${CORSGATE_GOMAXPROCS:+GOMAXPROCS=$CORSGATE_GOMAXPROCS} "$work/corsgate" serve "$here/spec.yaml" --backend "http://127.0.0.1:$BP" \
 		--listen "127.0.0.1:$port" --proxy espv2 \
 		--cors_preset=basic --cors_allow_origin="$ORIGIN" \
 		--cors_allow_methods="$ALLOW_METHODS" --cors_allow_headers="$ALLOW_HEADERS" \
@@ -279,11 +285,11 @@ run() { # round target kind duration
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; rounds $ROUNDS; nginx workers $NGINX_WORKERS" >&2
 for target in $TARGETS; do
-	for kind in preflight get; do run warmup "$target" "$kind" "$WARMUP"; done
+	for kind in $KINDS; do run warmup "$target" "$kind" "$WARMUP"; done
 done
 for round in $(seq 1 "$ROUNDS"); do
 	if [ $((round % 2)) = 1 ]; then order=$TARGETS; else order=$(echo "$TARGETS" | tr ' ' '\n' | tac | tr '\n' ' '); fi
-	for kind in preflight get; do
+	for kind in $KINDS; do
 		for target in $order; do run "$round" "$target" "$kind" "$DURATION"; done
 	done
 done
