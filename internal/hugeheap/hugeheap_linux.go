@@ -19,12 +19,29 @@ const (
 	minAlignBytes = 2 * hugePage
 )
 
+// overcommitFile holds the kernel's overcommit policy; "2" is strict
+// accounting, where even an untouched reservation counts against the limit.
+const overcommitFile = "/proc/sys/vm/overcommit_memory"
+
 func prepare(n int64) bool {
 	mode, err := os.ReadFile(modeFile)
-	if err != nil || !bytes.Contains(mode, []byte(modeMadvise)) {
+	if err != nil {
+		return false
+	}
+	overcommit, _ := os.ReadFile(overcommitFile)
+	if !useful(mode, overcommit) {
 		return false
 	}
 	return advise(int(n))
+}
+
+// useful reports whether the hint changes anything and costs nothing: the
+// huge page mode must be "madvise" (with "always" the heap gets huge pages
+// anyway, with "never" not at all), and the kernel must not account address
+// space strictly (there the reservation, an estimate, could fail a load that
+// would have fitted).
+func useful(mode, overcommit []byte) bool {
+	return bytes.Contains(mode, []byte(modeMadvise)) && string(bytes.TrimSpace(overcommit)) != "2"
 }
 
 // advise allocates n bytes (address space only: fresh heap memory is not

@@ -57,9 +57,10 @@ func TestPrepare(t *testing.T) {
 	if Prepare(MinBytes - 1) {
 		t.Fatal("Prepare acted below MinBytes")
 	}
+	overcommit, _ := os.ReadFile(overcommitFile)
 	got := Prepare(256 << 20)
 	after, _ := hugeAdvised(t)
-	want := bytes.Contains(mode, []byte(modeMadvise))
+	want := useful(mode, overcommit)
 	if got != want {
 		t.Fatalf("Prepare = %v with mode %q, want %v", got, bytes.TrimSpace(mode), want)
 	}
@@ -89,5 +90,24 @@ func TestAdviseAligns(t *testing.T) {
 	// Too small to hold two aligned huge pages: nothing is advised.
 	if advise(hugePage) {
 		t.Fatal("advise marked a range smaller than two huge pages")
+	}
+}
+
+func TestUseful(t *testing.T) {
+	for _, tc := range []struct {
+		mode, overcommit string
+		want             bool
+	}{
+		{"always [madvise] never\n", "0\n", true},
+		{"always [madvise] never\n", "1\n", true},
+		{"always [madvise] never\n", "", true}, // no overcommit file: the default policy
+		{"always [madvise] never\n", "2\n", false},
+		{"[always] madvise never\n", "0\n", false},
+		{"always madvise [never]\n", "0\n", false},
+		{"", "0\n", false},
+	} {
+		if got := useful([]byte(tc.mode), []byte(tc.overcommit)); got != tc.want {
+			t.Errorf("useful(%q, %q) = %v, want %v", tc.mode, tc.overcommit, got, tc.want)
+		}
 	}
 }
