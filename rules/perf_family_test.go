@@ -4,11 +4,10 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 	"weak"
 
+	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
@@ -56,13 +55,13 @@ func BenchmarkOpsFamily(b *testing.B) {
 	docs := []*spec.Document{doc}
 	b.Run("parse/paths=5000", func(b *testing.B) {
 		b.ReportAllocs()
-		cpu0 := opsCPUTime()
+		cpu0 := cputime.Now()
 		for b.Loop() {
 			if _, err := spec.Parse("bench.yaml", data, spec.Options{}); err != nil {
 				b.Fatal(err)
 			}
 		}
-		b.ReportMetric(float64((opsCPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64((cputime.Now()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 	})
 	for _, set := range []struct {
 		name  string
@@ -75,7 +74,7 @@ func BenchmarkOpsFamily(b *testing.B) {
 		b.Run(fmt.Sprintf("%s/paths=5000", set.name), func(b *testing.B) {
 			runtime.GC()
 			b.ReportAllocs()
-			cpu0 := opsCPUTime()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				// Drop this family's per-document cache so that every
 				// iteration pays what a one-shot `corsgate lint` pays.
@@ -86,17 +85,8 @@ func BenchmarkOpsFamily(b *testing.B) {
 			}
 			// CPU time (user+system) is reported next to wall time because
 			// the benchmark machine is shared: wall time includes waiting.
-			b.ReportMetric(float64((opsCPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64((cputime.Now()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(len(set.rules)), "rules")
 		})
 	}
-}
-
-// opsCPUTime is the process's user+system CPU time so far.
-func opsCPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,10 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
+	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
@@ -89,7 +88,7 @@ func BenchmarkFamilyRules(b *testing.B) {
 	run := func(b *testing.B, rs []*lint.Rule) {
 		b.ReportAllocs()
 		diags := 0
-		cpu0 := familyCPUTime()
+		cpu0 := cputime.Now()
 		for b.Loop() {
 			ds, err := lint.Run(docs, rs, nil, nil)
 			if err != nil {
@@ -98,7 +97,7 @@ func BenchmarkFamilyRules(b *testing.B) {
 			diags = len(ds)
 		}
 		// CPU time is steadier than wall time on a shared machine.
-		b.ReportMetric(float64((familyCPUTime()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
+		b.ReportMetric(float64((cputime.Now()-cpu0).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		b.ReportMetric(float64(diags), "diags")
 	}
 	rs := familyRules()
@@ -157,13 +156,4 @@ func FuzzFamilyRules(f *testing.F) {
 			}
 		}
 	})
-}
-
-// familyCPUTime returns the process's user+system CPU time.
-func familyCPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -71,7 +71,11 @@ type loopConn struct {
 	close   bool      // close once pending is written
 }
 
-const loopEvents = syscall.EPOLLIN | syscall.EPOLLOUT | syscall.EPOLLRDHUP | -syscall.EPOLLET
+// epollET is EPOLLET, bit 31 on every Linux architecture (package syscall
+// spells it as a negative int on some and a positive one on others).
+const epollET = 1 << 31
+
+const loopEvents uint32 = syscall.EPOLLIN | syscall.EPOLLOUT | syscall.EPOLLRDHUP | epollET
 
 // newEventLoop prepares a loop for h on ln, or returns false when it cannot
 // run (the handler does not say which requests it answers itself, or the
