@@ -202,7 +202,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	}
 
 	// Per-request output.
-	obs, closeObs, err := newServeObserver(env, o, stderr, colorOn, &policy)
+	obs, obsPF, closeObs, err := newServeObserver(env, o, stderr, colorOn, &policy)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	if backend == nil {
 		mock = &proxy.Mock{CORS: o.mockCORS}
 	}
-	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs,
+	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs, ObservePreflight: obsPF,
 		StdTransport: o.stdTransport, StdForward: o.stdForward})
 	if err != nil {
 		return inputError(err)
@@ -383,37 +383,80 @@ type checkCache struct {
 const checkCacheMax = 4096
 
 func (c *checkCache) get(rec *proxy.Record, cred cors.CredentialsMode, check func() cors.Result) cors.Result {
-	h := rec.RequestHeader
-	var b strings.Builder
-	b.Grow(256)
-	for _, part := range [][]string{{rec.Method}, h["Origin"], h["Access-Control-Request-Method"], h["Access-Control-Request-Headers"],
-		h["Access-Control-Request-Private-Network"], {cred.String()}} {
-		for _, v := range part {
-			b.WriteString(v)
-			b.WriteByte(0)
-		}
-		b.WriteByte(1)
-	}
-	key := b.String()
-	c.mu.Lock()
-	res, ok := c.m[key]
-	c.mu.Unlock()
-	if ok {
+	var buf [256]byte
+	key := recordKey(buf[:0], rec, cred)
+	if res, ok := c.lookup(key); ok {
 		return res
 	}
-	res = check()
+	res := check()
 	c.mu.Lock()
 	if len(c.m) >= checkCacheMax {
 		clear(c.m)
 	}
-	c.m[key] = res
+	c.m[string(key)] = res
 	c.mu.Unlock()
 	return res
 }
 
-func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool, policy *cors.Policy) (func(*proxy.Record), func(), error) {
+func (c *checkCache) lookup(key []byte) (cors.Result, bool) {
+	c.mu.Lock()
+	res, ok := c.m[string(key)]
+	c.mu.Unlock()
+	return res, ok
+}
+
+// A memo key is the method, then every value of Origin, ACRM, ACRH and
+// Access-Control-Request-Private-Network, then the credentials mode; each
+// value ends with 0 and each part with 1. recordKey and preflightKey write
+// the same key for the same request (TestPreflightKeyMatchesRecordKey).
+func keyPart(b []byte, vals ...string) []byte {
+	for _, v := range vals {
+		b = append(b, v...)
+		b = append(b, 0)
+	}
+	return append(b, 1)
+}
+
+func recordKey(b []byte, rec *proxy.Record, cred cors.CredentialsMode) []byte {
+	h := rec.RequestHeader
+	b = keyPart(b, rec.Method)
+	b = keyPart(b, h["Origin"]...)
+	b = keyPart(b, h["Access-Control-Request-Method"]...)
+	b = keyPart(b, h["Access-Control-Request-Headers"]...)
+	b = keyPart(b, h["Access-Control-Request-Private-Network"]...)
+	return keyPart(b, cred.String())
+}
+
+func preflightKey(b []byte, p *proxy.PreflightRecord, cred cors.CredentialsMode) []byte {
+	b = keyPart(b, p.Method)
+	b = keyPart(b, p.Origin)
+	b = keyPart(b, p.ACRM)
+	if p.HasACRH {
+		b = keyPart(b, p.ACRH)
+	} else {
+		b = keyPart(b)
+	}
+	if p.HasPrivateNetwork {
+		b = keyPart(b, p.PrivateNetwork)
+	} else {
+		b = keyPart(b)
+	}
+	return keyPart(b, cred.String())
+}
+
+// cookieHeader stands for "a Cookie field was sent" when the credentials
+// mode of a raw-head preflight is worked out by cors.CredentialsFor.
+var cookieHeader = http.Header{"Cookie": {""}}
+
+// newServeObserver returns what serve does with each exchange: observe
+// judges it and writes the line and the report entry; observePF (nil when a
+// report is written, as the report needs every header) writes the line of an
+// allowed preflight the proxy answers from its raw head, when an identical
+// preflight has been judged before (else it declines and observe gets the
+// full record).
+func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool, policy *cors.Policy) (observe func(*proxy.Record), observePF func(*proxy.PreflightRecord) bool, closeAll func(), err error) {
 	if o.quiet && o.report == "" {
-		return nil, func() {}, nil
+		return nil, nil, func() {}, nil
 	}
 	var lines, report *lockedWriter
 	var reportFile *os.File
@@ -423,7 +466,7 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 	if o.report != "" {
 		f, err := os.Create(o.report)
 		if err != nil {
-			return nil, nil, inputError(fmt.Errorf("--report: %w", err))
+			return nil, nil, nil, inputError(fmt.Errorf("--report: %w", err))
 		}
 		reportFile = f
 		report = newLockedWriter(f)
@@ -431,7 +474,15 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 	printer := format.NewServePrinter(colorOn)
 	pol := *policy
 	cache := &checkCache{m: map[string]cors.Result{}}
-	observe := func(rec *proxy.Record) {
+	printLine := func(l *format.ServeLine, findings []cors.Finding) {
+		for _, f := range findings {
+			l.Findings = append(l.Findings, format.ServeFinding{Code: f.Code, Severity: f.Severity})
+		}
+		lines.mu.Lock()
+		printer.Print(lines.bw, *l)
+		lines.mu.Unlock()
+	}
+	observe = func(rec *proxy.Record) {
 		credMode, _ := cors.CredentialsFor(o.assumeCreds, rec.RequestHeader)
 		check := func() cors.Result {
 			return cors.Check(&cors.Exchange{
@@ -446,14 +497,8 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 			res = check()
 		}
 		if lines != nil {
-			l := format.ServeLine{Method: rec.Method, Path: rec.Path, Origin: rec.RequestHeader.Get("Origin"),
-				Status: rec.Status, Verdict: string(res.Verdict)}
-			for _, f := range res.Findings {
-				l.Findings = append(l.Findings, format.ServeFinding{Code: f.Code, Severity: f.Severity})
-			}
-			lines.mu.Lock()
-			printer.Print(lines.bw, l)
-			lines.mu.Unlock()
+			printLine(&format.ServeLine{Method: rec.Method, Path: rec.Path, Origin: rec.RequestHeader.Get("Origin"),
+				Status: rec.Status, Verdict: string(res.Verdict)}, res.Findings)
 		}
 		if report != nil {
 			findings := res.Findings
@@ -476,7 +521,24 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 			}
 		}
 	}
-	closeAll := func() {
+	if lines != nil && report == nil {
+		observePF = func(p *proxy.PreflightRecord) bool {
+			var h http.Header
+			if p.Cookie {
+				h = cookieHeader
+			}
+			credMode, _ := cors.CredentialsFor(o.assumeCreds, h)
+			var buf [256]byte
+			res, ok := cache.lookup(preflightKey(buf[:0], p, credMode))
+			if !ok {
+				return false
+			}
+			printLine(&format.ServeLine{Method: p.Method, Path: p.Path, Origin: p.Origin, Status: p.Status,
+				Verdict: string(res.Verdict)}, res.Findings)
+			return true
+		}
+	}
+	closeAll = func() {
 		if lines != nil {
 			lines.close()
 		}
@@ -487,7 +549,7 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 			reportFile.Close()
 		}
 	}
-	return observe, closeAll, nil
+	return observe, observePF, closeAll, nil
 }
 
 // describeServe is the one line serve prints before it listens: which spec,

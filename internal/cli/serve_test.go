@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -280,7 +281,7 @@ func BenchmarkServeObserver(b *testing.B) {
 			if tc.report {
 				o.report = filepath.Join(b.TempDir(), "r.jsonl")
 			}
-			obs, closeObs, err := newServeObserver(&Env{}, o, io.Discard, false, &pol)
+			obs, _, closeObs, err := newServeObserver(&Env{}, o, io.Discard, false, &pol)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -337,5 +338,117 @@ func TestDescribeServe(t *testing.T) {
 		if got := describeServe("s.yaml", &tt.p, tt.backend, tt.mockCORS); got != tt.want {
 			t.Errorf("got  %q\nwant %q", got, tt.want)
 		}
+	}
+}
+
+// TestPreflightKeyMatchesRecordKey: the memo key written from a raw-head
+// preflight is the key written from the full Record of the same request, so
+// a raw-head preflight finds exactly the judgement of its identical twin.
+func TestPreflightKeyMatchesRecordKey(t *testing.T) {
+	type field struct {
+		v  string
+		ok bool
+	}
+	opt := []field{{"", false}, {"", true}, {"content-type, x-a", true}}
+	pna := []field{{"", false}, {"true", true}}
+	seen := map[string]bool{}
+	for _, acrh := range opt {
+		for _, pn := range pna {
+			for _, cookie := range []bool{false, true} {
+				h := http.Header{"Origin": {"https://a.test"}, "Access-Control-Request-Method": {"PUT"}}
+				if acrh.ok {
+					h["Access-Control-Request-Headers"] = []string{acrh.v}
+				}
+				if pn.ok {
+					h["Access-Control-Request-Private-Network"] = []string{pn.v}
+				}
+				if cookie {
+					h["Cookie"] = []string{"a=b"}
+				}
+				rec := &proxy.Record{Method: "OPTIONS", Path: "/p", RequestHeader: h}
+				p := &proxy.PreflightRecord{Method: "OPTIONS", Path: "/p", Origin: "https://a.test", ACRM: "PUT",
+					ACRH: acrh.v, HasACRH: acrh.ok, PrivateNetwork: pn.v, HasPrivateNetwork: pn.ok, Cookie: cookie}
+				for _, assume := range []string{"", "include", "omit"} {
+					full, _ := cors.CredentialsFor(assume, h)
+					var ph http.Header
+					if p.Cookie {
+						ph = cookieHeader
+					}
+					raw, _ := cors.CredentialsFor(assume, ph)
+					rk, pk := string(recordKey(nil, rec, full)), string(preflightKey(nil, p, raw))
+					if rk != pk {
+						t.Errorf("ACRH %v, PNA %v, cookie %v, assume %q: record key %q, preflight key %q", acrh, pn, cookie, assume, rk, pk)
+					}
+					seen[rk] = true
+				}
+			}
+		}
+	}
+	// Each distinct request (3 ACRH x 2 PNA x 2 credentials modes) has its own key.
+	if len(seen) != 12 {
+		t.Errorf("%d distinct keys, want 12", len(seen))
+	}
+}
+
+// TestServeRawPreflightLines: with the default output, preflights on one
+// keep-alive connection are answered from their raw head once an identical
+// one has been judged; every request still gets exactly one line, the same
+// line the full path writes.
+func TestServeRawPreflightLines(t *testing.T) {
+	base, stderr, stop := startServe(t, "--cors_preset=basic", "--cors_allow_origin=http://localhost:3000")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	br := bufio.NewReader(conn)
+	const pre = "OPTIONS /shelves/3 HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nOrigin: http://localhost:3000\r\nAccess-Control-Request-Method: PUT\r\n"
+	kinds := []string{
+		pre,
+		pre + "Cookie: a=b\r\n",
+		pre + "Access-Control-Request-Headers: x-custom\r\nAccess-Control-Request-Private-Network: true\r\n",
+		pre + "Origin: http://localhost:3000\r\n", // repeated: always the full path
+	}
+	const repeats = 3
+	for _, k := range kinds {
+		for range repeats {
+			if _, err := io.WriteString(conn, k+"\r\n"); err != nil {
+				t.Fatal(err)
+			}
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+	}
+	conn.Close()
+	if rc := stop(); rc != 0 {
+		t.Fatalf("exit code %d", rc)
+	}
+	var lines []string
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(l, "OPTIONS /shelves/3 ") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != len(kinds)*repeats {
+		t.Fatalf("%d lines for %d requests:\n%s", len(lines), len(kinds)*repeats, strings.Join(lines, "\n"))
+	}
+	for i := range kinds {
+		group := lines[i*repeats : (i+1)*repeats]
+		for _, l := range group[1:] {
+			if l != group[0] {
+				t.Errorf("request kind %d: lines differ:\n%s", i, strings.Join(group, "\n"))
+				break
+			}
+		}
+	}
+	if lines[0] != "OPTIONS /shelves/3 origin=http://localhost:3000 200 allowed MAX_AGE_ABOVE_BROWSER_CAP" {
+		t.Errorf("first line %q", lines[0])
+	}
+	if lines[repeats] == lines[0] || lines[2*repeats] == lines[0] {
+		t.Errorf("a cookie or a custom header changed nothing in the verdict lines:\n%s", strings.Join(lines, "\n"))
 	}
 }

@@ -1222,6 +1222,10 @@ func parseRequestLine(head []byte) (eol, sp1, sp2 int, ok bool) {
 // refuses, a target that is not plain path characters, Content-Length or
 // Pragma fields, Connection: close or upgrade, repeated Origin or
 // Access-Control-Request-* fields. One allocation: the head as a string.
+// headerPNA is Private Network Access's preflight request field, which the
+// checker's judgement of a preflight depends on.
+const headerPNA = "Access-Control-Request-Private-Network"
+
 func viewRawHead(head []byte, v *reqView) bool {
 	eol, sp1, sp2, ok := parseRequestLine(head)
 	if !ok {
@@ -1235,8 +1239,8 @@ func viewRawHead(head []byte, v *reqView) bool {
 		return false
 	}
 	v.path = u.Path
-	v.originOK, v.acrmOK, v.acrhOK = false, false, false
-	v.origin, v.acrm, v.acrh = "", "", ""
+	v.originOK, v.acrmOK, v.acrhOK, v.pnaOK, v.cookie = false, false, false, false, false
+	v.origin, v.acrm, v.acrh, v.pna = "", "", "", ""
 	n := len(v.method) + len(target)
 	hostSeen := false
 	var nameBuf [64]byte
@@ -1279,6 +1283,13 @@ func viewRawHead(head []byte, v *reqView) bool {
 				return false
 			}
 			v.acrh, v.acrhOK = value, true
+		case headerPNA:
+			if v.pnaOK {
+				return false
+			}
+			v.pna, v.pnaOK = value, true
+		case "Cookie":
+			v.cookie = true
 		}
 		n += len(value)
 		if key != "Host" {

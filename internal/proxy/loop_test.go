@@ -308,9 +308,30 @@ func answerBytes(h *Handler, head []byte, raw bool) (out string, ok bool) {
 	return strings.Join(lines, "\n"), true
 }
 
+// rawTestHeads are request heads around the allowed preflight: methods,
+// escaped and unknown paths, repeated and odd CORS fields, fields that send a
+// request down the full path, cookies and Private Network Access.
+func rawTestHeads() []string {
+	var heads []string
+	for _, m := range []string{"OPTIONS", "GET", "options"} {
+		for _, path := range []string{"/v1/shelves", "/v1/shelves/7?x=1", "/v1/shelves/a%2Fb", "/nowhere", "/v1/shelves/(x)"} {
+			for _, o := range []string{"", "Origin: " + appOrigin + "\r\n", "Origin: https://evil.example\r\n", "Origin: " + appOrigin + "\r\nOrigin: x\r\n", "origin:  " + appOrigin + " \r\n"} {
+				for _, pre := range []string{"", "Access-Control-Request-Method: PUT\r\n", "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type, x-a\r\n", "Access-Control-Request-Method:\r\n"} {
+					for _, extra := range []string{"", "Pragma: no-cache\r\n", "Connection: close\r\n", "Connection: keep-alive\r\n", "Connection: Keep-Alive, Upgrade\r\n", "Content-Length: 0\r\n", "X-Pad: " + strings.Repeat("p", MaxRequestHeaderBytes) + "\r\n",
+						"Cookie: a=b\r\n", "cookie:\r\n", "Access-Control-Request-Private-Network: true\r\n",
+						"Access-Control-Request-Private-Network: true\r\nAccess-Control-Request-Private-Network: true\r\n"} {
+						heads = append(heads, m+" "+path+" HTTP/1.1\r\nHost: h\r\n"+o+pre+extra+"\r\n")
+					}
+				}
+			}
+		}
+	}
+	return heads
+}
+
 // rawHandlers are handlers over the policies and proxies the raw preflight
-// path must agree on.
-func rawHandlers(t testing.TB) []*Handler {
+// path must agree on; opts, if set, adjusts each one's options.
+func rawHandlers(t testing.TB, opts func(*Options)) []*Handler {
 	b := newBackend(t, "")
 	u, _ := url.Parse(b.srv.URL)
 	var hs []*Handler
@@ -327,7 +348,11 @@ func rawHandlers(t testing.TB) []*Handler {
 				if err != nil {
 					t.Fatal(err)
 				}
-				h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(allowCors, "")), Backend: u})
+				o := Options{Engine: e, Table: loadTable(t, testSpec(allowCors, "")), Backend: u}
+				if opts != nil {
+					opts(&o)
+				}
+				h, err := New(o)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -342,19 +367,8 @@ func rawHandlers(t testing.TB) []*Handler {
 // from its raw head, the full path answers it too, with the same bytes
 // (Date aside); and the raw path does answer the plain allowed preflight.
 func TestPreflightRawSameAnswer(t *testing.T) {
-	hs := rawHandlers(t)
-	var heads []string
-	for _, m := range []string{"OPTIONS", "GET", "options"} {
-		for _, path := range []string{"/v1/shelves", "/v1/shelves/7?x=1", "/v1/shelves/a%2Fb", "/nowhere", "/v1/shelves/(x)"} {
-			for _, o := range []string{"", "Origin: " + appOrigin + "\r\n", "Origin: https://evil.example\r\n", "Origin: " + appOrigin + "\r\nOrigin: x\r\n", "origin:  " + appOrigin + " \r\n"} {
-				for _, pre := range []string{"", "Access-Control-Request-Method: PUT\r\n", "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type, x-a\r\n", "Access-Control-Request-Method:\r\n"} {
-					for _, extra := range []string{"", "Pragma: no-cache\r\n", "Connection: close\r\n", "Connection: keep-alive\r\n", "Connection: Keep-Alive, Upgrade\r\n", "Content-Length: 0\r\n", "X-Pad: " + strings.Repeat("p", MaxRequestHeaderBytes) + "\r\n"} {
-						heads = append(heads, m+" "+path+" HTTP/1.1\r\nHost: h\r\n"+o+pre+extra+"\r\n")
-					}
-				}
-			}
-		}
-	}
+	hs := rawHandlers(t, nil)
+	heads := rawTestHeads()
 	answered := 0
 	for _, h := range hs {
 		for _, head := range heads {
@@ -386,7 +400,7 @@ func TestPreflightRawSameAnswer(t *testing.T) {
 func FuzzPreflightRaw(f *testing.F) {
 	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
 	f.Add([]byte("OPTIONS /v1/shelves/1?q HTTP/1.1\r\nHost: h\r\nOrigin: https://a.example.com\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: a\r\n\r\n"))
-	hs := rawHandlers(f)
+	hs := rawHandlers(f, nil)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		end := headEnd(data)
 		if end <= 0 {
@@ -403,4 +417,84 @@ func FuzzPreflightRaw(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPreflightRawObserved: with an observer, the raw path offers each
+// allowed preflight to ObservePreflight, and what it offers is what the full
+// path's Record says of the same request (so a line written from it is the
+// line the full path would write); a declining observer sends the request
+// down the full path, and ObservePreflight without Observe is ignored.
+func TestPreflightRawObserved(t *testing.T) {
+	var full *Record
+	var pf *PreflightRecord
+	accept := true
+	hs := rawHandlers(t, func(o *Options) {
+		o.Observe = func(r *Record) { full = r }
+		o.ObservePreflight = func(p *PreflightRecord) bool { c := *p; pf = &c; return accept }
+	})
+	offered := 0
+	for _, h := range hs {
+		for _, head := range rawTestHeads() {
+			pf, full = nil, nil
+			raw, ok := answerBytes(h, []byte(head), true)
+			if !ok {
+				if pf != nil {
+					t.Fatalf("head %q: offered to the observer but not answered from the raw head", head)
+				}
+				continue
+			}
+			offered++
+			got := pf
+			if got == nil {
+				t.Fatalf("head %q: answered from the raw head without the observer", head)
+			}
+			fullAnswer, fok := answerBytes(h, []byte(head), false)
+			if !fok || raw != fullAnswer {
+				t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, fullAnswer)
+			}
+			if full == nil {
+				t.Fatalf("head %q: the full path did not observe the request", head)
+			}
+			rh := full.RequestHeader
+			one := func(name string) (string, bool) {
+				vs := rh.Values(name)
+				if len(vs) > 1 {
+					t.Fatalf("head %q: %s repeated, yet offered from the raw head", head, name)
+				}
+				if len(vs) == 0 {
+					return "", false
+				}
+				return vs[0], true
+			}
+			origin, _ := one("Origin")
+			acrm, _ := one("Access-Control-Request-Method")
+			acrh, hasACRH := one("Access-Control-Request-Headers")
+			pna, hasPNA := one("Access-Control-Request-Private-Network")
+			want := PreflightRecord{Method: full.Method, Path: full.Path, Origin: origin, ACRM: acrm, ACRH: acrh, HasACRH: hasACRH,
+				PrivateNetwork: pna, HasPrivateNetwork: hasPNA, Cookie: len(rh.Values("Cookie")) > 0, Status: full.Status}
+			if *got != want {
+				t.Fatalf("head %q:\nraw record  %+v\nfull record %+v", head, *got, want)
+			}
+			if full.Route != RouteCORSPreflight {
+				t.Fatalf("head %q: the full path answered on route %q", head, full.Route)
+			}
+		}
+	}
+	if offered < 100 {
+		t.Errorf("only %d heads were offered to the observer", offered)
+	}
+
+	accept = false
+	head := []byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nCookie: a\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n")
+	pf = nil
+	if _, ok := answerBytes(hs[0], head, true); ok || pf == nil {
+		t.Errorf("a declining observer: answered %v, offered %v; want the full path after the offer", ok, pf != nil)
+	}
+
+	noObserve := rawHandlers(t, func(o *Options) {
+		o.ObservePreflight = func(*PreflightRecord) bool { t.Error("ObservePreflight called without Observe"); return false }
+	})
+	if _, ok := answerBytes(noObserve[0], head, true); !ok {
+		t.Errorf("ObservePreflight without Observe stopped the raw path")
+	}
 }

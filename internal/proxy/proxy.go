@@ -83,6 +83,29 @@ type Record struct {
 	Route string
 }
 
+// PreflightRecord is what ObservePreflight gets for an allowed preflight:
+// the request fields its judgement depends on, as they were received (each
+// field at most once: a head that repeats one takes the full path), and the
+// status of the answer. The rest of the exchange is a function of these and
+// the policy, so an observer that has seen the full Record of an identical
+// preflight knows everything about this one.
+type PreflightRecord struct {
+	Method, Path string
+	// Origin and ACRM are the Origin and Access-Control-Request-Method
+	// values (a preflight has both).
+	Origin, ACRM string
+	// ACRH is the Access-Control-Request-Headers value, if HasACRH.
+	ACRH    string
+	HasACRH bool
+	// PrivateNetwork is the Access-Control-Request-Private-Network value,
+	// if HasPrivateNetwork.
+	PrivateNetwork    string
+	HasPrivateNetwork bool
+	// Cookie reports a Cookie field in the request.
+	Cookie bool
+	Status int
+}
+
 // Options configure a Handler.
 type Options struct {
 	// Engine is the compiled CORS policy (its Proxy picks ESPv2 or ESP v1).
@@ -95,6 +118,13 @@ type Options struct {
 	Mock http.Handler
 	// Observe, when set, is called once per request after the response.
 	Observe func(*Record)
+	// ObservePreflight, when set together with Observe, is offered each
+	// allowed preflight the event loop answers from its raw head, before the
+	// answer is written: returning true means it has dealt with the request
+	// and Observe is not called for it; false sends the request down the
+	// full path, where Observe gets the whole Record. It is called from one
+	// goroutine at a time (the loop's).
+	ObservePreflight func(*PreflightRecord) bool
 	// Transport overrides the tuned default transport (tests).
 	Transport http.RoundTripper
 	// StdTransport uses net/http.Transport for plain-http backends too,
@@ -121,6 +151,7 @@ type Handler struct {
 	targetHost string
 	keepHost   bool
 	observe    func(*Record)
+	observePF  func(*PreflightRecord) bool
 
 	// Precomputed direct-response bodies.
 	body400, body404, body431 []byte
@@ -142,6 +173,14 @@ func New(o Options) (*Handler, error) {
 		table:   o.Table,
 		mock:    o.Mock,
 		observe: o.Observe,
+		// Offered only alongside Observe: without it the raw path needs no
+		// observer at all.
+		observePF: func() func(*PreflightRecord) bool {
+			if o.Observe == nil {
+				return nil
+			}
+			return o.ObservePreflight
+		}(),
 		body400: jsonBody(400, MsgPreflightMissing),
 		body404: jsonBody(404, MsgNotDefined),
 		body431: jsonBody(431, MsgHeadersTooLarge),
@@ -337,7 +376,7 @@ func (h *Handler) serveLocal(rw http.ResponseWriter, r *http.Request) bool {
 // the same response writer). Any other request returns false and takes the
 // full path. TestPreflightRawSameAnswer checks the answers are identical.
 func (h *Handler) preflightRaw(head []byte, d *cors.Decision) bool {
-	if h.observe != nil {
+	if h.observe != nil && h.observePF == nil {
 		return false
 	}
 	var v reqView
@@ -348,6 +387,14 @@ func (h *Handler) preflightRaw(head []byte, d *cors.Decision) bool {
 	h.planView(&v, &p)
 	if p.step != stepPreflight {
 		return false
+	}
+	if h.observePF != nil {
+		rec := PreflightRecord{Method: v.method, Path: v.path, Origin: v.origin, ACRM: v.acrm,
+			ACRH: v.acrh, HasACRH: v.acrhOK, PrivateNetwork: v.pna, HasPrivateNetwork: v.pnaOK,
+			Cookie: v.cookie, Status: p.d.Status}
+		if !h.observePF(&rec) {
+			return false
+		}
 	}
 	*d = p.d
 	return true
@@ -455,6 +502,11 @@ type reqView struct {
 	origin, acrm, acrh       string // as cors.HeaderValue gives them
 	originOK, acrmOK, acrhOK bool   // present
 	headerBytes              int    // see headerBytes
+
+	// Read from raw heads only, for ObservePreflight.
+	pna    string // Access-Control-Request-Private-Network
+	pnaOK  bool
+	cookie bool // a Cookie field is present
 }
 
 func viewOf(r *http.Request, v *reqView) {
