@@ -400,7 +400,9 @@ func TestPreflightRawSameAnswer(t *testing.T) {
 func FuzzPreflightRaw(f *testing.F) {
 	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
 	f.Add([]byte("OPTIONS /v1/shelves/1?q HTTP/1.1\r\nHost: h\r\nOrigin: https://a.example.com\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: a\r\n\r\n"))
+	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\ncookie: x\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Private-Network: true\r\n\r\n"))
 	hs := rawHandlers(f, nil)
+	observed := newObservedHandlers(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		end := headEnd(data)
 		if end <= 0 {
@@ -416,6 +418,9 @@ func FuzzPreflightRaw(f *testing.F) {
 				t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, full)
 			}
 		}
+		for _, h := range observed.hs {
+			observed.check(t, h, head)
+		}
 	})
 }
 
@@ -425,58 +430,12 @@ func FuzzPreflightRaw(f *testing.F) {
 // line the full path would write); a declining observer sends the request
 // down the full path, and ObservePreflight without Observe is ignored.
 func TestPreflightRawObserved(t *testing.T) {
-	var full *Record
-	var pf *PreflightRecord
-	accept := true
-	hs := rawHandlers(t, func(o *Options) {
-		o.Observe = func(r *Record) { full = r }
-		o.ObservePreflight = func(p *PreflightRecord) bool { c := *p; pf = &c; return accept }
-	})
+	o := newObservedHandlers(t)
 	offered := 0
-	for _, h := range hs {
+	for _, h := range o.hs {
 		for _, head := range rawTestHeads() {
-			pf, full = nil, nil
-			raw, ok := answerBytes(h, []byte(head), true)
-			if !ok {
-				if pf != nil {
-					t.Fatalf("head %q: offered to the observer but not answered from the raw head", head)
-				}
-				continue
-			}
-			offered++
-			got := pf
-			if got == nil {
-				t.Fatalf("head %q: answered from the raw head without the observer", head)
-			}
-			fullAnswer, fok := answerBytes(h, []byte(head), false)
-			if !fok || raw != fullAnswer {
-				t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, fullAnswer)
-			}
-			if full == nil {
-				t.Fatalf("head %q: the full path did not observe the request", head)
-			}
-			rh := full.RequestHeader
-			one := func(name string) (string, bool) {
-				vs := rh.Values(name)
-				if len(vs) > 1 {
-					t.Fatalf("head %q: %s repeated, yet offered from the raw head", head, name)
-				}
-				if len(vs) == 0 {
-					return "", false
-				}
-				return vs[0], true
-			}
-			origin, _ := one("Origin")
-			acrm, _ := one("Access-Control-Request-Method")
-			acrh, hasACRH := one("Access-Control-Request-Headers")
-			pna, hasPNA := one("Access-Control-Request-Private-Network")
-			want := PreflightRecord{Method: full.Method, Path: full.Path, Origin: origin, ACRM: acrm, ACRH: acrh, HasACRH: hasACRH,
-				PrivateNetwork: pna, HasPrivateNetwork: hasPNA, Cookie: len(rh.Values("Cookie")) > 0, Status: full.Status}
-			if *got != want {
-				t.Fatalf("head %q:\nraw record  %+v\nfull record %+v", head, *got, want)
-			}
-			if full.Route != RouteCORSPreflight {
-				t.Fatalf("head %q: the full path answered on route %q", head, full.Route)
+			if o.check(t, h, []byte(head)) {
+				offered++
 			}
 		}
 	}
@@ -484,11 +443,11 @@ func TestPreflightRawObserved(t *testing.T) {
 		t.Errorf("only %d heads were offered to the observer", offered)
 	}
 
-	accept = false
+	o.accept = false
 	head := []byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nCookie: a\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n")
-	pf = nil
-	if _, ok := answerBytes(hs[0], head, true); ok || pf == nil {
-		t.Errorf("a declining observer: answered %v, offered %v; want the full path after the offer", ok, pf != nil)
+	o.pf = nil
+	if _, ok := answerBytes(o.hs[0], head, true); ok || o.pf == nil {
+		t.Errorf("a declining observer: answered %v, offered %v; want the full path after the offer", ok, o.pf != nil)
 	}
 
 	noObserve := rawHandlers(t, func(o *Options) {
@@ -497,4 +456,73 @@ func TestPreflightRawObserved(t *testing.T) {
 	if _, ok := answerBytes(noObserve[0], head, true); !ok {
 		t.Errorf("ObservePreflight without Observe stopped the raw path")
 	}
+}
+
+// observedHandlers are rawHandlers with both observers, recording what each
+// was given.
+type observedHandlers struct {
+	hs     []*Handler
+	full   *Record
+	pf     *PreflightRecord
+	accept bool
+}
+
+func newObservedHandlers(t testing.TB) *observedHandlers {
+	o := &observedHandlers{accept: true}
+	o.hs = rawHandlers(t, func(opts *Options) {
+		opts.Observe = func(r *Record) { o.full = r }
+		opts.ObservePreflight = func(p *PreflightRecord) bool { c := *p; o.pf = &c; return o.accept }
+	})
+	return o
+}
+
+// check answers head from the raw head and by the full path; when the raw
+// path answers, the answers must be equal and the observer's record must say
+// what the full Record says. It reports whether the raw path answered.
+func (o *observedHandlers) check(t testing.TB, h *Handler, head []byte) bool {
+	t.Helper()
+	o.pf, o.full = nil, nil
+	raw, ok := answerBytes(h, head, true)
+	if !ok {
+		if o.pf != nil {
+			t.Fatalf("head %q: offered to the observer but not answered from the raw head", head)
+		}
+		return false
+	}
+	got := o.pf
+	if got == nil {
+		t.Fatalf("head %q: answered from the raw head without the observer", head)
+	}
+	fullAnswer, fok := answerBytes(h, head, false)
+	if !fok || raw != fullAnswer {
+		t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, fullAnswer)
+	}
+	full := o.full
+	if full == nil {
+		t.Fatalf("head %q: the full path did not observe the request", head)
+	}
+	rh := full.RequestHeader
+	one := func(name string) (string, bool) {
+		vs := rh.Values(name)
+		if len(vs) > 1 {
+			t.Fatalf("head %q: %s repeated, yet offered from the raw head", head, name)
+		}
+		if len(vs) == 0 {
+			return "", false
+		}
+		return vs[0], true
+	}
+	origin, _ := one("Origin")
+	acrm, _ := one("Access-Control-Request-Method")
+	acrh, hasACRH := one("Access-Control-Request-Headers")
+	pna, hasPNA := one("Access-Control-Request-Private-Network")
+	want := PreflightRecord{Method: full.Method, Path: full.Path, Origin: origin, ACRM: acrm, ACRH: acrh, HasACRH: hasACRH,
+		PrivateNetwork: pna, HasPrivateNetwork: hasPNA, Cookie: len(rh.Values("Cookie")) > 0, Status: full.Status}
+	if *got != want {
+		t.Fatalf("head %q:\nraw record  %+v\nfull record %+v", head, *got, want)
+	}
+	if full.Route != RouteCORSPreflight {
+		t.Fatalf("head %q: the full path answered on route %q", head, full.Route)
+	}
+	return true
 }
