@@ -234,7 +234,10 @@ func TestExpectedHeap(t *testing.T) {
 		{Name: "gone.yaml", Path: filepath.Join(dir, "gone.yaml")}, // cannot be read
 		{Name: "dir", Path: dir},                                   // not a regular file
 	}
-	if got, want := expectedHeap(inputs, 5000), int64(4000*hugeheap.HeapPerInputByte); got != want {
-		t.Errorf("expectedHeap = %d, want %d", got, want)
+	if got, want := expectedHeap(inputs, 5000, true), int64(4000*hugeheap.HeapPerInputByte); got != want {
+		t.Errorf("expectedHeap(together) = %d, want %d", got, want)
+	}
+	if got, want := expectedHeap(inputs, 5000, false), int64(3000*hugeheap.HeapPerInputByte); got != want {
+		t.Errorf("expectedHeap(one at a time) = %d, want %d", got, want)
 	}
 }

@@ -144,7 +144,7 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 		todo = append(todo, in)
 	}
 	if hugePages {
-		hugeheap.Prepare(expectedHeap(todo, maxSize))
+		hugeheap.Prepare(expectedHeap(todo, maxSize, true))
 	}
 	for _, in := range todo {
 		names = append(names, in.Name)
@@ -164,16 +164,22 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 
 // expectedHeap estimates the heap that loading inputs will fill, from the
 // sizes of the files (standard input is not counted: its size is unknown, nor
-// files over maxSize: they are refused unread).
-func expectedHeap(inputs []spec.Input, maxSize int64) int64 {
-	var total int64
+// files over maxSize: they are refused unread): all of them when every
+// document stays loaded (lint), the largest when they are handled one at a
+// time (transform).
+func expectedHeap(inputs []spec.Input, maxSize int64, together bool) int64 {
+	var total, largest int64
 	for _, in := range inputs {
 		if in.Path == "" {
 			continue
 		}
 		if st, err := os.Stat(in.Path); err == nil && st.Mode().IsRegular() && st.Size() <= maxSize {
 			total += st.Size()
+			largest = max(largest, st.Size())
 		}
+	}
+	if !together {
+		total = largest
 	}
 	return total * hugeheap.HeapPerInputByte
 }

@@ -170,7 +170,7 @@ func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform
 		return usageError("%v", err)
 	}
 	if !o.noHugePages {
-		hugeheap.Prepare(expectedHeap(inputs, o.maxSize))
+		hugeheap.Prepare(expectedHeap(inputs, o.maxSize, false))
 	}
 	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
 	worst := ExitOK

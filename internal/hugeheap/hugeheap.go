@@ -32,8 +32,9 @@ const HeapPerInputByte = 24
 
 // Prepare readies the heap for about n more bytes of allocation. It reports
 // whether the huge-page hint was given; false means nothing was done (n too
-// small, another platform, or the kernel's mode is "always" or "never", where
-// the hint changes nothing). It runs a garbage collection; call it before the
+// small, another platform, the kernel's mode is "always" or "never", where
+// the hint changes nothing, or strict overcommit accounting). The reservation
+// is capped at MaxBytes and at half the machine's memory. It runs a garbage collection; call it before the
 // load, while the heap is small. GODEBUG=disablethp=1, the Go runtime's own
 // switch against huge pages for the heap, turns it off.
 func Prepare(n int64) bool {

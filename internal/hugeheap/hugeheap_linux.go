@@ -32,7 +32,24 @@ func prepare(n int64) bool {
 	if !useful(mode, overcommit) {
 		return false
 	}
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) != nil {
+		return false
+	}
+	n = capToMemory(n, int64(si.Totalram)*int64(si.Unit))
+	if n < MinBytes {
+		return false
+	}
 	return advise(int(n))
+}
+
+// capToMemory bounds a reservation to half the machine's memory: the
+// kernel's default overcommit heuristic refuses a single mapping larger than
+// the memory there is, and the runtime treats a refused heap mapping as fatal.
+// Half leaves room for what else the process holds; a load that really needs
+// more gets 4 KiB pages for the rest, as it would without the hint.
+func capToMemory(n, total int64) int64 {
+	return min(n, total/2)
 }
 
 // useful reports whether the hint changes anything and costs nothing: the

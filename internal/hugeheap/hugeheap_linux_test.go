@@ -111,3 +111,15 @@ func TestUseful(t *testing.T) {
 		}
 	}
 }
+
+func TestCapToMemory(t *testing.T) {
+	for _, tc := range []struct{ n, total, want int64 }{
+		{512 << 20, 24 << 30, 512 << 20},
+		{MaxBytes, 4 << 30, 2 << 30},   // a 4 GiB machine: at most 2 GiB
+		{1 << 30, 100 << 20, 50 << 20}, // below MinBytes then: Prepare does nothing
+	} {
+		if got := capToMemory(tc.n, tc.total); got != tc.want {
+			t.Errorf("capToMemory(%d, %d) = %d, want %d", tc.n, tc.total, got, tc.want)
+		}
+	}
+}

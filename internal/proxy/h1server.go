@@ -1215,6 +1215,10 @@ func parseRequestLine(head []byte) (eol, sp1, sp2 int, ok bool) {
 	return eol, sp1, sp2, true
 }
 
+// headerPNA is Private Network Access's preflight request field, which the
+// checker's judgement of a preflight depends on.
+const headerPNA = "Access-Control-Request-Private-Network"
+
 // viewRawHead fills v from a complete request head without building an
 // http.Request, for the event loop's preflight path. It reports false for
 // every head it is not sure to read exactly as parseRequestHead + viewOf
@@ -1222,10 +1226,6 @@ func parseRequestLine(head []byte) (eol, sp1, sp2 int, ok bool) {
 // refuses, a target that is not plain path characters, Content-Length or
 // Pragma fields, Connection: close or upgrade, repeated Origin or
 // Access-Control-Request-* fields. One allocation: the head as a string.
-// headerPNA is Private Network Access's preflight request field, which the
-// checker's judgement of a preflight depends on.
-const headerPNA = "Access-Control-Request-Private-Network"
-
 func viewRawHead(head []byte, v *reqView) bool {
 	eol, sp1, sp2, ok := parseRequestLine(head)
 	if !ok {

@@ -173,14 +173,6 @@ func New(o Options) (*Handler, error) {
 		table:   o.Table,
 		mock:    o.Mock,
 		observe: o.Observe,
-		// Offered only alongside Observe: without it the raw path needs no
-		// observer at all.
-		observePF: func() func(*PreflightRecord) bool {
-			if o.Observe == nil {
-				return nil
-			}
-			return o.ObservePreflight
-		}(),
 		body400: jsonBody(400, MsgPreflightMissing),
 		body404: jsonBody(404, MsgNotDefined),
 		body431: jsonBody(431, MsgHeadersTooLarge),
@@ -190,6 +182,9 @@ func New(o Options) (*Handler, error) {
 		// adds a "details" array, which we leave out.
 		espBody403: jsonBody(7, MsgESPNoCORS),
 		espBody404: jsonBody(5, MsgESPNoSuchCall),
+	}
+	if o.Observe != nil { // without Observe the raw path needs no observer at all
+		h.observePF = o.ObservePreflight
 	}
 	for _, pr := range o.Table.Paths {
 		h.body405[pr.tmpl] = jsonBody(405, fmt.Sprintf(msgMethodFmt, pr.tmpl.Display))
