@@ -218,13 +218,7 @@ func TestEventLoopIdleAndShutdown(t *testing.T) {
 		t.Errorf("connection on the loop after shutdown: %v, want EOF", err)
 	}
 	b.srv.Close()
-	deadline := time.Now().Add(3 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("goroutines: %d before, %d after", before, n)
-	}
+	checkGoroutinesBack(t, before)
 }
 
 // TestPreflightBytesSameBothWays: the preflight answer written straight from
