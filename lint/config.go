@@ -29,6 +29,9 @@ type Config struct {
 	Path string
 	// Target is the product profile; "" means the default (endpoints-espv2).
 	Target Target
+	// ServiceName is the exact service config name the proxy runs with
+	// (on API Gateway the managed service); "" when not given.
+	ServiceName string
 	// Rules maps a rule ID to its severity; SeverityNone turns the rule off.
 	Rules map[string]Severity
 	// Ignore holds glob patterns; files whose name matches any are not linted.

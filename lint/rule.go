@@ -2,18 +2,21 @@ package lint
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/corsgate/corsgate/internal/spec"
 	"go.yaml.in/yaml/v3"
 )
 
-// Rule is one check. Its ID never changes meaning; a retired rule keeps its ID
-// and is marked Deprecated.
+// Rule is one check, declared as a value: what it checks and why, and the
+// functions the engine calls. The engine walks the document's Google model
+// and hands each element to the rule's element functions, so a rule that is
+// about endpoints, operations, backends or security schemes says only what
+// it checks on one of them. Its ID never changes meaning; a retired rule
+// keeps its ID and is marked Deprecated.
 type Rule struct {
 	// ID is kebab-case and stable, e.g. "endpoints-name-matches-host".
 	ID string
-	// Ref is the reference table item the rule implements (E3, H1, …), if any.
-	Ref string
 	// Category groups the rule in listings.
 	Category Category
 	// Severity is the default severity; configuration may override it.
@@ -22,23 +25,37 @@ type Rule struct {
 	Doc string
 	// Details explains the why, and how the verdict differs by target.
 	Details string
-	// Bad and Good are short spec (or flag) snippets that fail and pass.
+	// Bad and Good are examples that fail and pass; package rules reads them
+	// from the rule's fixture folder, so they are tested.
 	Bad, Good string
-	// Source names the upstream behaviour the rule mirrors.
-	Source string
+	// Sources are the upstream behaviours the rule mirrors.
+	Sources []Source
+	// Ref and Source are the unstructured forms being replaced by Sources
+	// (removed once every rule is ported).
+	Ref, Source string
 	// Fix names the transform that fixes the rule's findings safely, if any.
 	Fix string
 	// Deprecated rules are kept for their ID but no longer run.
 	Deprecated bool
+	// Versions lists the spec versions the rule applies to, for rules that
+	// read syntax only one version has; nil means every version.
+	Versions []spec.Version
 
-	// Check runs once per document. Nil for rules whose findings are produced
-	// elsewhere (parse errors, proxy flag validation); see External.
+	// Check runs once per document.
 	Check func(*Pass)
+	// Element functions run once per element of the document's Google
+	// model: each endpoint entry, operation, security list, security scheme
+	// and x-google-backend object.
+	Endpoint func(*Pass, *spec.Endpoint)
+	Op       func(*Pass, *spec.Op)
+	SecList  func(*Pass, *spec.SecList)
+	Scheme   func(*Pass, *spec.Scheme)
+	Backend  func(*Pass, *spec.Backend)
 	// CheckSet runs once per lint run with every document (multi-file rules).
 	CheckSet func(*SetPass)
-	// External marks rules whose diagnostics are produced outside Check, for
-	// example by the loader or the proxy-flag validator; the engine still
-	// applies configuration, suppression, sorting and de-duplication to them.
+	// External marks rules whose diagnostics are produced outside the rule
+	// (by the loader or the proxy-flag validator); the engine still applies
+	// configuration, suppression, sorting and de-duplication to them.
 	External bool
 	// Heavy marks rules measured to cost the most per document (they walk the
 	// whole tree or build data other rules share): the engine starts them
@@ -47,18 +64,33 @@ type Rule struct {
 	Heavy bool
 }
 
+// perDocument reports whether the rule has work to do on each document.
+func (r *Rule) perDocument() bool {
+	return r.Check != nil || r.Endpoint != nil || r.Op != nil || r.SecList != nil || r.Scheme != nil || r.Backend != nil
+}
+
+// AppliesTo reports whether the rule runs on documents of version v.
+func (r *Rule) AppliesTo(v spec.Version) bool {
+	return r.Versions == nil || slices.Contains(r.Versions, v)
+}
+
 // Pass is what a rule's Check receives for one document.
 type Pass struct {
-	Doc    *spec.Document
+	Doc *spec.Document
+	// G is the document's Google model.
+	G      *spec.Google
 	Target Target
-	rule   *Rule
-	emit   func(Diagnostic)
+	// Deployment is where the document is deployed (product and service
+	// name), from the target and the configured service name.
+	Deployment spec.Deployment
+	rule       *Rule
+	emit       func(Diagnostic)
 }
 
 // NewPass makes a pass for running one rule on one document outside Run
 // (tests, tools). Reported diagnostics go to emit.
 func NewPass(doc *spec.Document, target Target, r *Rule, emit func(Diagnostic)) *Pass {
-	return &Pass{Doc: doc, Target: target, rule: r, emit: emit}
+	return &Pass{Doc: doc, G: doc.Google(), Target: target, Deployment: target.Deployment(""), rule: r, emit: emit}
 }
 
 // Report records a finding at ptr with the rule's default severity. The
@@ -110,20 +142,24 @@ func (p *Pass) emitAt(sev Severity, ptr string, pos spec.Position, format string
 
 // SetPass is what a rule's CheckSet receives: every document of the run.
 type SetPass struct {
-	Docs   []*spec.Document
-	Target Target
-	rule   *Rule
-	emit   func(Diagnostic)
+	Docs       []*spec.Document
+	Target     Target
+	Deployment spec.Deployment
+	rule       *Rule
+	emit       func(Diagnostic)
+}
+
+// For returns a pass for one document of the set, to report with.
+func (p *SetPass) For(doc *spec.Document) *Pass {
+	return &Pass{Doc: doc, G: doc.Google(), Target: p.Target, Deployment: p.Deployment, rule: p.rule, emit: p.emit}
 }
 
 // Report records a finding at ptr in doc with the rule's default severity.
 func (p *SetPass) Report(doc *spec.Document, ptr string, format string, args ...any) {
-	pp := &Pass{Doc: doc, Target: p.Target, rule: p.rule, emit: p.emit}
-	pp.Report(ptr, format, args...)
+	p.For(doc).Report(ptr, format, args...)
 }
 
 // ReportSeverity records a finding with an explicit severity.
 func (p *SetPass) ReportSeverity(sev Severity, doc *spec.Document, ptr string, format string, args ...any) {
-	pp := &Pass{Doc: doc, Target: p.Target, rule: p.rule, emit: p.emit}
-	pp.ReportSeverity(sev, ptr, format, args...)
+	p.For(doc).ReportSeverity(sev, ptr, format, args...)
 }

@@ -27,9 +27,14 @@ const SuppressMarker = "corsgate:ignore"
 // Run recovers and returns an error naming the rule and the file.
 func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) ([]Diagnostic, error) {
 	target := TargetESPv2
-	if cfg != nil && cfg.Target != "" {
-		target = cfg.Target
+	serviceName := ""
+	if cfg != nil {
+		if cfg.Target != "" {
+			target = cfg.Target
+		}
+		serviceName = cfg.ServiceName
 	}
+	deployment := target.Deployment(serviceName)
 	type task struct {
 		doc  *spec.Document
 		rule *Rule
@@ -40,9 +45,11 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 		if r.Deprecated || cfg.off(r.ID) {
 			continue
 		}
-		if r.Check != nil {
+		if r.perDocument() {
 			for _, d := range docs {
-				tasks = append(tasks, task{d, r})
+				if r.AppliesTo(d.Google().Version) {
+					tasks = append(tasks, task{d, r})
+				}
 			}
 		}
 		if r.CheckSet != nil {
@@ -77,7 +84,9 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 				t := tasks[next]
 				next++
 				mu.Unlock()
-				if err := safely(func() { t.rule.Check(&Pass{Doc: t.doc, Target: target, rule: t.rule, emit: emit}) }); err != "" {
+				if err := safely(func() {
+					t.rule.run(&Pass{Doc: t.doc, G: t.doc.Google(), Target: target, Deployment: deployment, rule: t.rule, emit: emit})
+				}); err != "" {
 					mu.Lock()
 					errs = append(errs, fmt.Sprintf("rule %s crashed on %s: %s", t.rule.ID, t.doc.Name, err))
 					mu.Unlock()
@@ -91,7 +100,7 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 	wg.Wait()
 	for _, r := range setRules {
 		emit := func(d Diagnostic) { out = append(out, d) }
-		if err := safely(func() { r.CheckSet(&SetPass{Docs: docs, Target: target, rule: r, emit: emit}) }); err != "" {
+		if err := safely(func() { r.CheckSet(&SetPass{Docs: docs, Target: target, Deployment: deployment, rule: r, emit: emit}) }); err != "" {
 			errs = append(errs, fmt.Sprintf("rule %s crashed: %s", r.ID, err))
 		}
 	}

@@ -2,7 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/corsgate/corsgate/internal/spec"
 	"go.yaml.in/yaml/v3"
@@ -25,19 +24,4 @@ func describe(n *yaml.Node) string {
 		return fmt.Sprintf("%s %s", spec.TypeName(n), n.Value)
 	}
 	return spec.TypeName(n)
-}
-
-// quoteList renders names as "a", "b" and "c".
-func quoteList(names []string) string {
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = fmt.Sprintf("%q", n)
-	}
-	switch len(q) {
-	case 0:
-		return ""
-	case 1:
-		return q[0]
-	}
-	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }

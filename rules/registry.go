@@ -26,6 +26,9 @@ func register(r *lint.Rule) {
 	if _, dup := registry[r.ID]; dup {
 		panic(fmt.Sprintf("rules: duplicate rule ID %q", r.ID))
 	}
+	if bad, good := example(r.ID, "bad"), example(r.ID, "good"); bad != "" && good != "" {
+		r.Bad, r.Good = bad, good
+	}
 	registry[r.ID] = r
 	sorted = nil
 }

@@ -137,6 +137,9 @@ type Document struct {
 	opsOnce sync.Once
 	ops     []Operation
 
+	googleOnce sync.Once
+	google     *Google
+
 	modelOnce sync.Once
 	model     *openapi2.T
 	modelErr  error

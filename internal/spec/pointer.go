@@ -335,3 +335,22 @@ func (d *Document) Host() (string, bool) {
 	}
 	return Deref(v).Value, true
 }
+
+// Describe renders a node's value for messages: strings quoted, other
+// scalars with their type, collections by type ("a string" is TypeName's).
+func Describe(n *yaml.Node) string {
+	n = Deref(n)
+	if n == nil {
+		return "missing"
+	}
+	if n.Kind == yaml.ScalarNode {
+		if IsString(n) {
+			return strconv.Quote(n.Value)
+		}
+		if n.ShortTag() == "!!null" {
+			return "null"
+		}
+		return TypeName(n) + " " + n.Value
+	}
+	return TypeName(n)
+}

@@ -1,0 +1,265 @@
+package spec
+
+import (
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// RefPlace says where a $ref was found.
+type RefPlace int
+
+// Places a $ref can stand in Swagger 2.0.
+const (
+	RefInDefinition RefPlace = iota // a schema under definitions
+	RefInBody                       // a body parameter's schema
+	RefInResponse                   // a response's schema
+	RefParameter                    // a parameters entry that is a $ref
+	RefResponse                     // a response object that is a $ref
+)
+
+func (c RefPlace) String() string {
+	switch c {
+	case RefInDefinition:
+		return "definition"
+	case RefInBody:
+		return "body parameter schema"
+	case RefInResponse:
+		return "response schema"
+	case RefParameter:
+		return "parameter"
+	}
+	return "response"
+}
+
+// IsSchema reports whether the place is a schema (not a parameter or
+// response object reference).
+func (c RefPlace) IsSchema() bool {
+	return c == RefInDefinition || c == RefInBody || c == RefInResponse
+}
+
+// Ref is one $ref of the document: an edge of the reference graph.
+type Ref struct {
+	Ref   string     // the reference as written
+	Node  *yaml.Node // the $ref value node
+	Place RefPlace
+	ptr   string
+}
+
+// Ptr is the JSON pointer of the $ref value.
+func (r Ref) Ptr() string { return r.ptr }
+
+// Refs returns every $ref in the places Swagger 2.0 allows one: schemas
+// (definitions, body parameters, responses, recursively through properties,
+// items, additionalProperties and allOf), parameter entries and response
+// objects, in document order. Examples, defaults, enums and extensions are
+// not walked. Computed once.
+func (g *Google) Refs() []Ref {
+	g.refsOnce.Do(func() {
+		w := &refWalker{toks: make([]string, 0, 32), fn: func(r Ref) { g.refs = append(g.refs, r) }}
+		w.document(g.Doc.Root)
+	})
+	return g.refs
+}
+
+// refWalker walks the places a $ref may stand, keeping the pointer as a token
+// stack so that pointers are built only for the $refs found.
+type refWalker struct {
+	toks []string
+	fn   func(Ref)
+}
+
+func (w *refWalker) push(t ...string) { w.toks = append(w.toks, t...) }
+func (w *refWalker) pop(n int)        { w.toks = w.toks[:len(w.toks)-n] }
+
+func (w *refWalker) emit(r *yaml.Node, place RefPlace) {
+	w.push("$ref")
+	w.fn(Ref{Ref: r.Value, Node: r, Place: place, ptr: Pointer(w.toks...)})
+	w.pop(1)
+}
+
+func (w *refWalker) document(root *yaml.Node) {
+	Pairs(Get(root, "definitions"), func(k, v *yaml.Node) {
+		w.push("definitions", k.Value)
+		w.schema(v, RefInDefinition, 0)
+		w.pop(2)
+	})
+	Pairs(Get(root, "parameters"), func(k, v *yaml.Node) {
+		w.push("parameters", k.Value)
+		w.param(v)
+		w.pop(2)
+	})
+	Pairs(Get(root, "responses"), func(k, v *yaml.Node) {
+		w.push("responses", k.Value)
+		w.response(v)
+		w.pop(2)
+	})
+	Pairs(Get(root, "paths"), func(pk, item *yaml.Node) {
+		if !strings.HasPrefix(pk.Value, "/") {
+			return
+		}
+		w.push("paths", pk.Value)
+		Pairs(item, func(mk, op *yaml.Node) {
+			switch {
+			case mk.Value == "parameters":
+				w.push("parameters")
+				w.paramList(op)
+				w.pop(1)
+			case IsMethod(mk.Value):
+				w.push(mk.Value, "parameters")
+				w.paramList(Get(op, "parameters"))
+				w.pop(1)
+				w.push("responses")
+				Pairs(Get(op, "responses"), func(rk, rv *yaml.Node) {
+					if strings.HasPrefix(rk.Value, "x-") {
+						return
+					}
+					w.push(rk.Value)
+					w.response(rv)
+					w.pop(1)
+				})
+				w.pop(2)
+			}
+		})
+		w.pop(2)
+	})
+}
+
+func (w *refWalker) paramList(list *yaml.Node) {
+	list = Deref(list)
+	if !IsSeq(list) {
+		return
+	}
+	for i, e := range list.Content {
+		w.push(strconv.Itoa(i))
+		w.param(e)
+		w.pop(1)
+	}
+}
+
+func (w *refWalker) param(p *yaml.Node) {
+	p = Deref(p)
+	if r := Deref(Get(p, "$ref")); IsString(r) {
+		w.emit(r, RefParameter)
+		return
+	}
+	if s := Get(p, "schema"); s != nil {
+		w.push("schema")
+		w.schema(s, RefInBody, 0)
+		w.pop(1)
+	}
+}
+
+func (w *refWalker) response(r *yaml.Node) {
+	r = Deref(r)
+	if ref := Deref(Get(r, "$ref")); IsString(ref) {
+		w.emit(ref, RefResponse)
+		return
+	}
+	if s := Get(r, "schema"); s != nil {
+		w.push("schema")
+		w.schema(s, RefInResponse, 0)
+		w.pop(1)
+	}
+}
+
+func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
+	s = Deref(s)
+	if s == nil || s.Kind != yaml.MappingNode || depth > 64 {
+		return
+	}
+	if r := Deref(Get(s, "$ref")); IsString(r) {
+		w.emit(r, place)
+		return // siblings of $ref are ignored in Swagger 2.0
+	}
+	for i := 0; i+1 < len(s.Content); i += 2 {
+		k, v := s.Content[i], Deref(s.Content[i+1])
+		switch k.Value {
+		case "properties":
+			if v == nil || v.Kind != yaml.MappingNode {
+				continue
+			}
+			w.push("properties")
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				w.push(v.Content[j].Value)
+				w.schema(v.Content[j+1], place, depth+1)
+				w.pop(1)
+			}
+			w.pop(1)
+		case "items", "additionalProperties", "allOf":
+			w.push(k.Value)
+			if v != nil && v.Kind == yaml.SequenceNode {
+				for j, it := range v.Content {
+					w.push(strconv.Itoa(j))
+					w.schema(it, place, depth+1)
+					w.pop(1)
+				}
+			} else if k.Value != "allOf" {
+				w.schema(v, place, depth+1)
+			}
+			w.pop(1)
+		}
+	}
+}
+
+// Lookup finds the entries of one top-level mapping (definitions,
+// parameters, responses) by name; a large mapping gets an index on first use
+// so that resolving every $ref of a big spec stays linear. Not safe for
+// concurrent use: make one per goroutine.
+type Lookup struct {
+	n *yaml.Node
+	m map[string]*yaml.Node
+}
+
+// NewLookup indexes the mapping at key of the document root (nil when it is
+// missing or not a mapping).
+func NewLookup(doc *Document, key string) *Lookup {
+	n := Deref(Get(doc.Root, key))
+	if n != nil && n.Kind != yaml.MappingNode {
+		n = nil
+	}
+	return &Lookup{n: n}
+}
+
+// Exists reports whether the mapping itself is present.
+func (l *Lookup) Exists() bool { return l != nil && l.n != nil }
+
+// Get returns the value named name (aliases followed), or nil.
+func (l *Lookup) Get(name string) *yaml.Node {
+	if l == nil || l.n == nil {
+		return nil
+	}
+	if len(l.n.Content) < 32 {
+		return Deref(Get(l.n, name))
+	}
+	if l.m == nil {
+		l.m = make(map[string]*yaml.Node, len(l.n.Content)/2)
+		for i := 0; i+1 < len(l.n.Content); i += 2 {
+			if _, dup := l.m[l.n.Content[i].Value]; !dup {
+				l.m[l.n.Content[i].Value] = Deref(l.n.Content[i+1])
+			}
+		}
+	}
+	return l.m[name]
+}
+
+// Names returns the keys of the mapping in source order.
+func (l *Lookup) Names() []string {
+	if l == nil || l.n == nil {
+		return nil
+	}
+	out := make([]string, 0, len(l.n.Content)/2)
+	for i := 0; i+1 < len(l.n.Content); i += 2 {
+		out = append(out, l.n.Content[i].Value)
+	}
+	return out
+}
+
+// UnescapeToken unescapes one JSON pointer token (~1 → /, ~0 → ~).
+func UnescapeToken(tok string) string {
+	if !strings.Contains(tok, "~") {
+		return tok
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+}

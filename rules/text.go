@@ -1,0 +1,49 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+)
+
+// quoteList renders names as "a", "b" and "c".
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = fmt.Sprintf("%q", n)
+	}
+	switch len(q) {
+	case 0:
+		return ""
+	case 1:
+		return q[0]
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
+}
+
+// reportUnknownField reports a key that is not a field of the proto message
+// an extension is parsed into, with Service Management's wording and the
+// nearest valid key as a suggestion (api-compiler
+// VendorExtensionProtoConverter.convertJsonToProto; protobuf JsonFormat says
+// "Cannot find field").
+func reportUnknownField(p *lint.Pass, v spec.Value, ext, message string, valid []string) {
+	msg := "Extension " + ext + " cannot be converted into proto type " + message + ". Details: Cannot find field: %s in message " + message
+	if s := lint.Suggest(v.Key.Value, valid); s != "" {
+		p.ReportKeyAt(v, msg+" (did you mean %q?)", v.Key.Value, s)
+		return
+	}
+	p.ReportKeyAt(v, msg+"; valid keys are "+andList(valid), v.Key.Value)
+}
+
+// andList renders names as a, b and c.
+func andList(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
