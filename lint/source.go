@@ -65,3 +65,15 @@ func (s Source) String() string {
 	}
 	return out
 }
+
+// SourceText names every source of the rule in one line.
+func (r *Rule) SourceText() string {
+	if r.Sources == nil {
+		return r.Source
+	}
+	names := make([]string, len(r.Sources))
+	for i, s := range r.Sources {
+		names[i] = s.String()
+	}
+	return strings.Join(names, "; ")
+}

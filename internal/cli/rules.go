@@ -90,9 +90,6 @@ func printRuleDoc(w io.Writer, r *lint.Rule, outFormat string) error {
 	}
 	bw := bufio.NewWriter(w)
 	fmt.Fprintf(bw, "%s", r.ID)
-	if r.Ref != "" {
-		fmt.Fprintf(bw, " (%s)", r.Ref)
-	}
 	fmt.Fprintf(bw, "\n  severity: %s   category: %s\n\n%s\n", r.Severity, r.Category, r.Doc)
 	if r.Details != "" {
 		fmt.Fprintf(bw, "\n%s\n", r.Details)
@@ -103,7 +100,13 @@ func printRuleDoc(w io.Writer, r *lint.Rule, outFormat string) error {
 	if r.Good != "" {
 		fmt.Fprintf(bw, "\nGood:\n%s", indent(r.Good))
 	}
-	if r.Source != "" {
+	switch {
+	case r.Sources != nil:
+		fmt.Fprintf(bw, "\nMirrors:\n")
+		for _, s := range r.Sources {
+			fmt.Fprintf(bw, "  %s\n    %s\n", s, s.Link())
+		}
+	case r.Source != "":
 		fmt.Fprintf(bw, "\nMirrors: %s\n", r.Source)
 	}
 	if r.Fix != "" {
@@ -121,22 +124,31 @@ func indent(s string) string {
 }
 
 type ruleJSON struct {
-	ID       string `json:"id"`
-	Ref      string `json:"ref,omitempty"`
-	Category string `json:"category"`
-	Severity string `json:"severity"`
-	Doc      string `json:"doc"`
-	Details  string `json:"details,omitempty"`
-	Bad      string `json:"bad,omitempty"`
-	Good     string `json:"good,omitempty"`
-	Source   string `json:"source,omitempty"`
-	Fix      string `json:"fix,omitempty"`
+	ID       string       `json:"id"`
+	Category string       `json:"category"`
+	Severity string       `json:"severity"`
+	Doc      string       `json:"doc"`
+	Details  string       `json:"details,omitempty"`
+	Bad      string       `json:"bad,omitempty"`
+	Good     string       `json:"good,omitempty"`
+	Source   string       `json:"source,omitempty"`
+	Sources  []sourceJSON `json:"sources,omitempty"`
+	Fix      string       `json:"fix,omitempty"`
+}
+
+type sourceJSON struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
 }
 
 func printRulesJSON(w io.Writer, rs []*lint.Rule) error {
 	out := make([]ruleJSON, 0, len(rs))
 	for _, r := range rs {
-		out = append(out, ruleJSON{r.ID, r.Ref, string(r.Category), r.Severity.String(), r.Doc, r.Details, r.Bad, r.Good, r.Source, r.Fix})
+		j := ruleJSON{r.ID, string(r.Category), r.Severity.String(), r.Doc, r.Details, r.Bad, r.Good, r.SourceText(), nil, r.Fix}
+		for _, s := range r.Sources {
+			j.Sources = append(j.Sources, sourceJSON{s.String(), s.Link()})
+		}
+		out = append(out, j)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -148,14 +160,14 @@ func printRulesJSON(w io.Writer, rs []*lint.Rule) error {
 // two in sync).
 func RulesMarkdown(rs []*lint.Rule) string {
 	var b strings.Builder
-	b.WriteString("| Rule | Ref | Severity | Category | Checks |\n|---|---|---|---|---|\n")
+	b.WriteString("| Rule | Severity | Category | Checks |\n|---|---|---|---|\n")
 	for _, r := range rs {
 		doc := strings.ReplaceAll(r.Doc, "|", `\|`)
 		fix := ""
 		if r.Fix != "" {
 			fix = " (fix: `" + r.Fix + "`)"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s%s |\n", r.ID, r.Ref, r.Severity, r.Category, doc, fix)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s%s |\n", r.ID, r.Severity, r.Category, doc, fix)
 	}
 	return b.String()
 }

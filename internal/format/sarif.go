@@ -126,9 +126,9 @@ func printSARIF(w io.Writer, ds []lint.Diagnostic, o Options) error {
 			help += "\n\nGood:\n" + r.Good
 			md += "\n\nGood:\n```yaml\n" + strings.TrimRight(r.Good, "\n") + "\n```"
 		}
-		if r.Source != "" {
-			help += "\n\nMirrors: " + r.Source
-			md += "\n\nMirrors: " + r.Source
+		if src := r.SourceText(); src != "" {
+			help += "\n\nMirrors: " + src
+			md += "\n\nMirrors: " + src
 		}
 		driver.Rules = append(driver.Rules, sarifRule{
 			ID: r.ID, Name: r.ID,
