@@ -80,6 +80,9 @@ type Pass struct {
 	// G is the document's Google model.
 	G      *spec.Google
 	Target Target
+	// TargetDefaulted is true when no target was chosen (--target or
+	// target: in .corsgate.yaml) and Target is the default.
+	TargetDefaulted bool
 	// Deployment is where the document is deployed (product and service
 	// name), from the target and the configured service name.
 	Deployment spec.Deployment
@@ -142,16 +145,39 @@ func (p *Pass) emitAt(sev Severity, ptr string, pos spec.Position, format string
 
 // SetPass is what a rule's CheckSet receives: every document of the run.
 type SetPass struct {
-	Docs       []*spec.Document
-	Target     Target
-	Deployment spec.Deployment
-	rule       *Rule
-	emit       func(Diagnostic)
+	Docs            []*spec.Document
+	Target          Target
+	TargetDefaulted bool
+	Deployment      spec.Deployment
+	rule            *Rule
+	emit            func(Diagnostic)
+}
+
+// Deployments returns the documents grouped into deployments (documents with
+// the same spec.Document.Deployment name; each document with none is a
+// deployment of its own), in the order they were given.
+func (p *SetPass) Deployments() [][]*spec.Document {
+	idx := map[string]int{}
+	var out [][]*spec.Document
+	for _, d := range p.Docs {
+		if d.Deployment == "" {
+			out = append(out, []*spec.Document{d})
+			continue
+		}
+		i, ok := idx[d.Deployment]
+		if !ok {
+			i = len(out)
+			idx[d.Deployment] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], d)
+	}
+	return out
 }
 
 // For returns a pass for one document of the set, to report with.
 func (p *SetPass) For(doc *spec.Document) *Pass {
-	return &Pass{Doc: doc, G: doc.Google(), Target: p.Target, Deployment: p.Deployment, rule: p.rule, emit: p.emit}
+	return &Pass{Doc: doc, G: doc.Google(), Target: p.Target, TargetDefaulted: p.TargetDefaulted, Deployment: p.Deployment, rule: p.rule, emit: p.emit}
 }
 
 // Report records a finding at ptr in doc with the rule's default severity.

@@ -28,6 +28,7 @@ const SuppressMarker = "corsgate:ignore"
 func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) ([]Diagnostic, error) {
 	target := TargetESPv2
 	serviceName := ""
+	defaulted := cfg == nil || cfg.Target == ""
 	if cfg != nil {
 		if cfg.Target != "" {
 			target = cfg.Target
@@ -85,7 +86,7 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 				next++
 				mu.Unlock()
 				if err := safely(func() {
-					t.rule.run(&Pass{Doc: t.doc, G: t.doc.Google(), Target: target, Deployment: deployment, rule: t.rule, emit: emit})
+					t.rule.run(&Pass{Doc: t.doc, G: t.doc.Google(), Target: target, TargetDefaulted: defaulted, Deployment: deployment, rule: t.rule, emit: emit})
 				}); err != "" {
 					mu.Lock()
 					errs = append(errs, fmt.Sprintf("rule %s crashed on %s: %s", t.rule.ID, t.doc.Name, err))
@@ -100,7 +101,9 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 	wg.Wait()
 	for _, r := range setRules {
 		emit := func(d Diagnostic) { out = append(out, d) }
-		if err := safely(func() { r.CheckSet(&SetPass{Docs: docs, Target: target, Deployment: deployment, rule: r, emit: emit}) }); err != "" {
+		if err := safely(func() {
+			r.CheckSet(&SetPass{Docs: docs, Target: target, TargetDefaulted: defaulted, Deployment: deployment, rule: r, emit: emit})
+		}); err != "" {
 			errs = append(errs, fmt.Sprintf("rule %s crashed: %s", r.ID, err))
 		}
 	}

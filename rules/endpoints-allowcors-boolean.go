@@ -11,17 +11,24 @@ func init() {
 		Category: lint.CategoryEndpoints,
 		Severity: lint.Error,
 		Doc:      "Checks that allowCors is a real boolean, not a quoted string or a number.",
-		Details: `Google documents allowCors: true. Whether Service Management's proto-JSON parser accepts the string
-"true" is not verified; a quoted value is at best fragile, so corsgate requires a YAML/JSON boolean.
+		Details: `Google documents allowCors: true. Service Management parses the entry with protobuf's JSON parser,
+which also accepts the strings "true" and "false" (api-compiler's own test compiles "allowCors": "true"
+to allow_cors: true), so a quoted "true" or "false" works: warning, because other tools reading the
+spec (and readers) take it for a string. Any other value ("yes", "True", 1) fails the deploy: error.
 Fix: lint --fix rewrites "true" and "false" as booleans.`,
-		Sources: []lint.Source{docEndpointsCORS, proto("endpoint.proto", "Endpoint.allow_cors")},
+		Sources: []lint.Source{docEndpointsCORS, proto("endpoint.proto", "Endpoint.allow_cors"), apiCompilerTest("x_google_endpoints.baseline")},
 		Fix:     "allow-cors-boolean",
 		Endpoint: func(p *lint.Pass, e *spec.Endpoint) {
 			for _, a := range e.AllowCors {
-				if _, ok := a.Bool(); !ok {
-					key := a.Key.Value
-					p.ReportAt(a, "%s must be a boolean (true or false), not %s; write %s: true without quotes", key, spec.Describe(a.Node), key)
+				if _, ok := a.Bool(); ok {
+					continue
 				}
+				key := a.Key.Value
+				if s, ok := a.Str(); ok && (s == "true" || s == "false") {
+					p.ReportAtSeverity(lint.Warning, a, "%s is the string %q: Service Management accepts it as the boolean, but other tools and readers take it for a string; write %s: %s without quotes", key, s, key, s)
+					continue
+				}
+				p.ReportAt(a, "%s must be a boolean (true or false), not %s; Service Management rejects it; write %s: true without quotes", key, spec.Describe(a.Node), key)
 			}
 		},
 	})

@@ -17,14 +17,12 @@ nothing to match (on API Gateway the managed service name is not in the file), s
 silently ignored.`,
 		Sources: []lint.Source{srcProcessEndpoint, srcESPAllowCors},
 		Endpoint: func(p *lint.Pass, e *spec.Endpoint) {
-			if p.G.Service.Present() {
-				return
+			if p.G.Service.Present() || p.Target == lint.TargetAPIGateway || looksLikeGateway(p) {
+				return // on API Gateway the service name is not host (endpoints-name-matches-host)
 			}
-			for _, a := range e.AllowCors {
-				if on, _ := boolish(a.Node); on {
-					key := a.Key.Value
-					p.ReportAt(a, "%s is set but the spec has no host: ESP and ESPv2 enable allowCors only when an endpoint name equals the service name (host), so it is silently ignored; add host: <the endpoint name>", key)
-				}
+			if on, a := e.CorsOn(); on {
+				key := a.Key.Value
+				p.ReportAt(a, "%s is set but the spec has no host: ESP and ESPv2 enable allowCors only when an endpoint name equals the service name (host), so it is silently ignored; add host: <the endpoint name>", key)
 			}
 		},
 	})

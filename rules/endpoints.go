@@ -39,25 +39,6 @@ func allowCors(entry *yaml.Node) (on bool, key string) {
 	return false, ""
 }
 
-// boolish reads a boolean, also from the strings "true"/"false" (for rules
-// that should still understand a quoted value).
-func boolish(n *yaml.Node) (value, ok bool) {
-	n = spec.Deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode {
-		return false, false
-	}
-	if b, ok := spec.BoolValue(n); ok {
-		return b, true
-	}
-	switch n.Value {
-	case "true", "True", "TRUE":
-		return true, true
-	case "false", "False", "FALSE":
-		return false, true
-	}
-	return false, false
-}
-
 // EndpointsAllowCorsOn reports whether the document turns allowCors on in an
 // entry whose name equals host exactly, the condition ESP and ESPv2 apply.
 func EndpointsAllowCorsOn(doc *spec.Document) bool {

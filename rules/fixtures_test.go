@@ -32,7 +32,8 @@ import (
 // as "LINE[:COL] [rule-id] REGEXP", in a sibling file with the extra suffix
 // ".want". A comment "# target: NAME" or "# service-name: NAME" on the first
 // two lines selects the target profile or the configured service name. The
-// files of a rule with CheckSet are linted together, as one run.
+// files of a subfolder are one deployment, linted together (rules about
+// files deployed together); the first file's header configures the run.
 
 var (
 	wantRE    = regexp.MustCompile(`#\s*want\b(.*)$`)
@@ -53,6 +54,9 @@ type fixture struct {
 	data  []byte
 	wants []want
 	cfg   lint.Config
+	// deployment is the folder of files deployed together this fixture
+	// belongs to; "" for a file deployed on its own.
+	deployment string
 }
 
 func TestFixtures(t *testing.T) {
@@ -88,57 +92,102 @@ func TestFixtures(t *testing.T) {
 }
 
 func runFixtureDir(t *testing.T, r *lint.Rule, dir string) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
-	var fixtures []*fixture
-	for _, f := range files {
-		if !slices.Contains(specFiles, filepath.Ext(f)) {
-			continue
-		}
-		fx, err := readFixture(f, r.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fixtures = append(fixtures, fx)
+	deployments, err := readDeployments(dir, r.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
 	if r.Sources != nil { // ported to the structured form (all rules soon)
-		checkExamples(t, dir, fixtures)
+		checkExamples(t, dir, deployments)
 	}
-	got := lintFixtures(t, r, fixtures)
-	for _, fx := range fixtures {
-		if msg := compare(fx.wants, got[fx.path]); msg != "" {
-			t.Errorf("%s: findings differ from the # want comments:\n%s", fx.path, msg)
+	for _, dep := range deployments {
+		got := lintFixtures(t, r, dep)
+		for _, fx := range dep {
+			if msg := compare(fx.wants, got[fx.path]); msg != "" {
+				t.Errorf("%s: findings differ from the # want comments:\n%s", fx.path, msg)
+			}
 		}
 	}
 }
 
-// checkExamples requires the Bad and Good examples that users see.
-func checkExamples(t *testing.T, dir string, fixtures []*fixture) {
-	t.Helper()
-	var bad, good *fixture
-	for _, fx := range fixtures {
-		switch strings.TrimSuffix(filepath.Base(fx.path), filepath.Ext(fx.path)) {
-		case "bad":
-			bad = fx
-		case "good":
-			good = fx
+// readDeployments reads a rule's folder: each spec file directly in it is a
+// deployment of its own; each subfolder is one deployment of several files
+// (for rules about files deployed together).
+func readDeployments(dir, rule string) ([][]*fixture, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]*fixture
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		if !e.IsDir() {
+			if slices.Contains(specFiles, filepath.Ext(p)) {
+				fx, err := readFixture(p, rule)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, []*fixture{fx})
+			}
+			continue
 		}
+		files, _ := filepath.Glob(filepath.Join(p, "*"))
+		var dep []*fixture
+		for _, f := range files {
+			if !slices.Contains(specFiles, filepath.Ext(f)) {
+				continue
+			}
+			fx, err := readFixture(f, rule)
+			if err != nil {
+				return nil, err
+			}
+			fx.deployment = p
+			dep = append(dep, fx)
+		}
+		out = append(out, dep)
+	}
+	return out, nil
+}
+
+// checkExamples requires the Bad and Good examples that users see: files
+// bad.* and good.*, or folders bad/ and good/ for rules about several files.
+func checkExamples(t *testing.T, dir string, deployments [][]*fixture) {
+	t.Helper()
+	var bad, good []*fixture
+	for _, dep := range deployments {
+		name := filepath.Base(dep[0].path)
+		if dep[0].deployment != "" {
+			name = filepath.Base(dep[0].deployment)
+		}
+		switch strings.TrimSuffix(name, filepath.Ext(name)) {
+		case "bad":
+			bad = dep
+		case "good":
+			good = dep
+		}
+	}
+	wants := func(dep []*fixture) (n int) {
+		for _, fx := range dep {
+			n += len(fx.wants)
+		}
+		return n
 	}
 	switch {
 	case bad == nil || good == nil:
-		t.Errorf("%s: needs bad.yaml (or .json) and good.yaml: they are the examples users see", dir)
-	case len(bad.wants) == 0:
-		t.Errorf("%s: the Bad example expects no finding", bad.path)
-	case len(good.wants) != 0:
-		t.Errorf("%s: the Good example expects findings", good.path)
+		t.Errorf("%s: needs bad.yaml (or .json, or a bad/ folder) and good.yaml: they are the examples users see", dir)
+	case wants(bad) == 0:
+		t.Errorf("%s: the Bad example expects no finding", dir)
+	case wants(good) != 0:
+		t.Errorf("%s: the Good example expects findings", dir)
 	}
 }
 
-// lintFixtures lints the fixtures with the one rule and returns its
-// findings (and those of rules the wants name) by file.
-func lintFixtures(t *testing.T, r *lint.Rule, fixtures []*fixture) map[string][]lint.Diagnostic {
+// lintFixtures lints one deployment's fixtures with the one rule and
+// returns its findings (and those of rules the wants name) by file. The
+// configuration comes from the first file's header.
+func lintFixtures(t *testing.T, r *lint.Rule, dep []*fixture) map[string][]lint.Diagnostic {
 	t.Helper()
 	named := map[string]bool{r.ID: true}
-	for _, fx := range fixtures {
+	for _, fx := range dep {
 		for _, w := range fx.wants {
 			named[w.rule] = true
 		}
@@ -153,8 +202,7 @@ func lintFixtures(t *testing.T, r *lint.Rule, fixtures []*fixture) map[string][]
 	}
 	var docs []*spec.Document
 	var loadDiags []lint.Diagnostic
-	cfgOf := map[*spec.Document]*lint.Config{}
-	for _, fx := range fixtures {
+	for _, fx := range dep {
 		doc, err := spec.Parse(fx.path, fx.data, spec.Options{})
 		if err != nil {
 			le, ok := errors.AsType[*spec.LoadError](err)
@@ -164,29 +212,15 @@ func lintFixtures(t *testing.T, r *lint.Rule, fixtures []*fixture) map[string][]
 			loadDiags = append(loadDiags, rules.LoadDiagnostic(le))
 			continue
 		}
+		doc.Deployment = fx.deployment
 		docs = append(docs, doc)
-		cfgOf[doc] = &fx.cfg
 	}
 	record(loadDiags)
-	if r.CheckSet != nil {
-		var cfg *lint.Config
-		if len(docs) > 0 {
-			cfg = cfgOf[docs[0]]
-		}
-		ds, err := lint.Run(docs, []*lint.Rule{r}, cfg, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		record(ds)
-		return got
+	ds, err := lint.Run(docs, []*lint.Rule{r}, &dep[0].cfg, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, doc := range docs {
-		ds, err := lint.Run([]*spec.Document{doc}, []*lint.Rule{r}, cfgOf[doc], nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		record(ds)
-	}
+	record(ds)
 	return got
 }
 

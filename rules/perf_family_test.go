@@ -16,13 +16,17 @@ import (
 // opsFamilyRules are the rules of operations.go, paths.go, types.go,
 // service.go and allow.go.
 func opsFamilyRules() []*lint.Rule {
-	return []*lint.Rule{
+	out := []*lint.Rule{
 		AllowValue, APINameFormat,
-		HostGoogleDomain, HostProjectID, HostCustomDomain, HostSameAcrossFiles, APIVersionConflict,
 		OperationIDRequired, OperationIDUnique, OperationIDFormat, OperationParamSnakeCase,
 		PathVariableSegment, PathTrailingSlash, PathRoot, PathTemplateSyntax, PathParamsMatch, BasePathTrailingSlash, PathCaseConflict,
 		RefDefinitionsPrefix, RefNoDefinitions, RefDangling, RefParameterUnresolved, RefExternal, RefCircular, BodySchemaMap,
 	}
+	for _, id := range []string{"host-google-domain", "host-project-id", "host-custom-domain", "host-same-across-files", "api-version-conflict"} {
+		r, _ := ByID(id)
+		out = append(out, r)
+	}
+	return out
 }
 
 // opsFirstRuleSet is the catalogue of the first rules commit (input,

@@ -72,6 +72,8 @@ type Google struct {
 	Management Value
 	// Allow is x-google-allow, APIName x-google-api-name.
 	Allow, APIName Value
+	// Info is the info object.
+	Info Value
 
 	refsOnce   sync.Once
 	refs       []Ref
@@ -130,14 +132,26 @@ type Endpoint struct {
 func (e *Endpoint) NameText() string { return e.Name.Text() }
 
 // CorsOn reports whether the entry turns allowCors on: some spelling holds
-// the boolean true.
+// true. Service Management parses the extension with protobuf's JSON
+// parser, which also reads the string "true" as the boolean (api-compiler
+// test x_google_endpoints: "allowCors": "true" compiles to allow_cors: true).
 func (e *Endpoint) CorsOn() (on bool, v Value) {
 	for _, a := range e.AllowCors {
-		if b, ok := a.Bool(); ok && b {
+		if IsTrue(a) {
 			return true, a
 		}
 	}
 	return false, Value{}
+}
+
+// IsTrue reports whether a boolean field is true as protobuf's JSON parser
+// reads it: the boolean true or the string "true" (exactly).
+func IsTrue(v Value) bool {
+	if b, ok := v.Bool(); ok {
+		return b
+	}
+	s, ok := v.Str()
+	return ok && s == "true"
 }
 
 // Op is one operation with the Google extensions that apply to it.

@@ -14,6 +14,7 @@ func buildSwagger2(d *Document) *Google {
 	g.Management = member(root, "", "x-google-management")
 	g.Allow = member(root, "", "x-google-allow")
 	g.APIName = member(root, "", "x-google-api-name")
+	g.Info = member(root, "", "info")
 
 	g.EndpointsValue = member(root, "", "x-google-endpoints")
 	if eps := g.EndpointsValue; eps.IsSeq() {

@@ -133,6 +133,12 @@ type Document struct {
 	Root *yaml.Node
 	// Aliases is the number of alias nodes in the tree.
 	Aliases int
+	// Deployment names the deployment the document belongs to: documents
+	// with the same non-empty name are deployed together (one service
+	// config); "" means the document is deployed on its own. The caller that
+	// loads documents decides (lint: files named together on the command
+	// line, or grouped in .corsgate.yaml).
+	Deployment string
 
 	opsOnce sync.Once
 	ops     []Operation

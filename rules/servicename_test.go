@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -19,8 +20,8 @@ func TestSvcAPIName(t *testing.T) {
 		{"api.example.com", "", "", "api_example_com"},
 		{"9api.example.com", "", "v1-beta", "v1_beta._9api_example_com"},
 	} {
-		if got := svcAPIName(tc.host, tc.name, tc.version); got != tc.want {
-			t.Errorf("svcAPIName(%q, %q, %q) = %q, want %q", tc.host, tc.name, tc.version, got, tc.want)
+		if got := generatedAPIName(tc.host, tc.name, tc.version); got != tc.want {
+			t.Errorf("generatedAPIName(%q, %q, %q) = %q, want %q", tc.host, tc.name, tc.version, got, tc.want)
 		}
 	}
 }
@@ -33,44 +34,44 @@ func TestSvcProjectID(t *testing.T) {
 		{"my-project", true}, {"abcdef", true}, {"a23456789012345678901234567890", true},
 		{"abcde", false}, {"a234567890123456789012345678901", false}, {"1project", false}, {"project-", false},
 	} {
-		if got := svcProjectIDProblem(tc.id) == ""; got != tc.ok {
-			t.Errorf("svcProjectIDProblem(%q) ok = %v, want %v", tc.id, got, tc.ok)
+		if got := projectIDProblem(tc.id) == ""; got != tc.ok {
+			t.Errorf("projectIDProblem(%q) ok = %v, want %v", tc.id, got, tc.ok)
 		}
 	}
 }
 
-// TestHostSameAcrossFilesGroups checks the deploy-set heuristic: files are
-// compared within their directory, a directory of unrelated services (every
-// file its own host) is not reported, and two files are not enough to tell.
-func TestHostSameAcrossFilesGroups(t *testing.T) {
-	mk := func(name, host string) *spec.Document {
+// TestHostSameAcrossFilesDeployments checks what is one deployment: files
+// that share a Deployment name (named together on the command line) are
+// compared, each file without one is deployed on its own.
+func TestHostSameAcrossFilesDeployments(t *testing.T) {
+	mk := func(name, host, deployment string) *spec.Document {
 		src := "swagger: \"2.0\"\ninfo: {title: t, version: 1.0.0}\nhost: " + host + "\npaths: {}\n"
 		d, err := spec.Parse(name, []byte(src), spec.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
+		d.Deployment = deployment
 		return d
 	}
 	docs := []*spec.Document{
-		mk("api/a.yaml", "a.endpoints.my-project.cloud.goog"),
-		mk("api/b.yaml", "a.endpoints.my-project.cloud.goog"),
-		mk("api/c.yaml", "c.endpoints.my-project.cloud.goog"), // outlier
-		mk("samples/x.yaml", "x.endpoints.my-project.cloud.goog"),
-		mk("samples/y.yaml", "y.endpoints.my-project.cloud.goog"),
-		mk("samples/z.yaml", "z.endpoints.my-project.cloud.goog"),
-		mk("pair/p.yaml", "p.endpoints.my-project.cloud.goog"),
-		mk("pair/q.yaml", "q.endpoints.my-project.cloud.goog"),
-		mk("other/c.yaml", "a.endpoints.my-project.cloud.goog"), // same host, other folder
+		mk("petstore.json", "petstore.swagger.io", "cli"),
+		mk("uber.json", "api.uber.com", "cli"), // two files named together: one deployment
+		mk("samples/x.yaml", "x.endpoints.my-project.cloud.goog", ""),
+		mk("samples/y.yaml", "y.endpoints.my-project.cloud.goog", ""), // scanned: each on its own
+		mk("api/a.yaml", "a.endpoints.my-project.cloud.goog", "api"),
+		mk("api/b.yaml", "a.endpoints.my-project.cloud.goog", "api"),
 	}
-	ds, err := lint.Run(docs, []*lint.Rule{HostSameAcrossFiles}, nil, nil)
+	r, _ := ByID("host-same-across-files")
+	ds, err := lint.Run(docs, []*lint.Rule{r}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, d := range ds {
-		got = append(got, d.File)
+		got = append(got, d.File+": "+d.Message[:strings.Index(d.Message, "}")+1])
 	}
-	if diff := cmp.Diff([]string{"api/c.yaml"}, got); diff != "" {
+	want := []string{"uber.json: Different 'host' values cannot be set in multiple OpenAPI files. Found Hosts: {petstore.swagger.io, api.uber.com}"}
+	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("reported files (-want +got):\n%s", diff)
 	}
 }
