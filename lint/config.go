@@ -19,11 +19,14 @@ const ConfigFileName = ".corsgate.yaml"
 // Config is the content of .corsgate.yaml.
 //
 //	target: endpoints-espv2        # or endpoints-esp, api-gateway
+//	service_name: orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog
 //	rules:
 //	  endpoints-target-ipv4: off   # off | info | warning | error
 //	  host-custom-domain: warning
 //	ignore:
 //	  - "third_party/**"           # globs matched against file names
+//	deployments:                   # files deployed together, by name
+//	  library: ["api/books.yaml", "api/shelves.yaml"]
 type Config struct {
 	// Path is where the configuration was read from ("" when built in code).
 	Path string
@@ -37,6 +40,29 @@ type Config struct {
 	// Ignore holds glob patterns; files whose name matches any are not linted.
 	// "**" matches any number of path segments.
 	Ignore []string
+	// Deployments name groups of files deployed together (one service
+	// config), each a list of globs; see Deployment.
+	Deployments []NamedGlobs
+}
+
+// NamedGlobs is one named list of glob patterns.
+type NamedGlobs struct {
+	Name  string
+	Globs []string
+}
+
+// Deployment returns the name of the configured deployment a file belongs
+// to, or "".
+func (c *Config) Deployment(name string) string {
+	if c == nil {
+		return ""
+	}
+	for _, d := range c.Deployments {
+		if matchAny(d.Globs, name) {
+			return d.Name
+		}
+	}
+	return ""
 }
 
 // ConfigError is a problem in a configuration file (exit code 2).
@@ -96,7 +122,7 @@ func ParseConfig(p string, data []byte, known map[string]*Rule) (*Config, error)
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, &ConfigError{Path: p, Line: root.Line, Column: root.Column, Msg: "configuration must be a mapping with keys target, rules, ignore"}
+		return nil, &ConfigError{Path: p, Line: root.Line, Column: root.Column, Msg: "configuration must be a mapping with keys target, service_name, rules, ignore, deployments"}
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -110,6 +136,23 @@ func ParseConfig(p string, data []byte, known map[string]*Rule) (*Config, error)
 				return nil, bad("unknown target %q (want endpoints-espv2, endpoints-esp or api-gateway)", v.Value)
 			}
 			cfg.Target = t
+		case "service_name":
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || v.Value == "" {
+				return nil, bad("service_name must be the service config name, e.g. orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog")
+			}
+			cfg.ServiceName = v.Value
+		case "deployments":
+			if v.Kind != yaml.MappingNode {
+				return nil, bad("deployments must map a deployment name to a list of file globs")
+			}
+			for j := 0; j+1 < len(v.Content); j += 2 {
+				dk, dv := v.Content[j], v.Content[j+1]
+				globs, err := parseGlobs(p, dv, "deployment "+dk.Value)
+				if err != nil {
+					return nil, err
+				}
+				cfg.Deployments = append(cfg.Deployments, NamedGlobs{Name: dk.Value, Globs: globs})
+			}
 		case "rules":
 			if v.Kind != yaml.MappingNode {
 				return nil, bad("rules must be a mapping of rule ID to off, info, warning or error")
@@ -137,21 +180,14 @@ func ParseConfig(p string, data []byte, known map[string]*Rule) (*Config, error)
 				cfg.Rules[rk.Value] = sev
 			}
 		case "ignore":
-			if v.Kind != yaml.SequenceNode {
-				return nil, bad("ignore must be a list of glob patterns")
+			globs, err := parseGlobs(p, v, "ignore")
+			if err != nil {
+				return nil, err
 			}
-			for _, g := range v.Content {
-				if g.Kind != yaml.ScalarNode || g.Value == "" {
-					return nil, &ConfigError{Path: p, Line: g.Line, Column: g.Column, Msg: "ignore entries must be non-empty glob patterns"}
-				}
-				if _, err := globRegexp(g.Value); err != nil {
-					return nil, &ConfigError{Path: p, Line: g.Line, Column: g.Column, Msg: fmt.Sprintf("bad glob %q: %v", g.Value, err)}
-				}
-				cfg.Ignore = append(cfg.Ignore, g.Value)
-			}
+			cfg.Ignore = append(cfg.Ignore, globs...)
 		default:
 			return nil, &ConfigError{Path: p, Line: k.Line, Column: k.Column,
-				Msg: fmt.Sprintf("unknown configuration key %q (want target, rules or ignore)", k.Value)}
+				Msg: fmt.Sprintf("unknown configuration key %q (want target, service_name, rules, ignore or deployments)", k.Value)}
 		}
 	}
 	return cfg, nil
@@ -166,15 +202,39 @@ func keys(m map[string]*Rule) []string {
 	return out
 }
 
+// parseGlobs reads a list of non-empty glob patterns.
+func parseGlobs(p string, v *yaml.Node, what string) ([]string, error) {
+	if v.Kind != yaml.SequenceNode {
+		return nil, &ConfigError{Path: p, Line: v.Line, Column: v.Column, Msg: what + " must be a list of glob patterns"}
+	}
+	var out []string
+	for _, g := range v.Content {
+		if g.Kind != yaml.ScalarNode || g.Value == "" {
+			return nil, &ConfigError{Path: p, Line: g.Line, Column: g.Column, Msg: what + " entries must be non-empty glob patterns"}
+		}
+		if _, err := globRegexp(g.Value); err != nil {
+			return nil, &ConfigError{Path: p, Line: g.Line, Column: g.Column, Msg: fmt.Sprintf("bad glob %q: %v", g.Value, err)}
+		}
+		out = append(out, g.Value)
+	}
+	return out, nil
+}
+
 // Ignored reports whether a file name matches one of the ignore globs. Names
 // are matched with forward slashes, relative as given, and also by base name.
 func (c *Config) Ignored(name string) bool {
 	if c == nil {
 		return false
 	}
+	return matchAny(c.Ignore, name)
+}
+
+// matchAny reports whether a file name matches one of the globs, with
+// forward slashes, relative as given, or by base name.
+func matchAny(globs []string, name string) bool {
 	n := filepath.ToSlash(name)
 	n = strings.TrimPrefix(n, "./")
-	for _, g := range c.Ignore {
+	for _, g := range globs {
 		re, err := globRegexp(g)
 		if err != nil {
 			continue

@@ -21,17 +21,44 @@ type ctx struct {
 	doc  *spec.Document
 	f    *yamledit.File
 	root *yaml.Node
+	dep  spec.Deployment
 }
 
-func newCtx(doc *spec.Document) *ctx {
-	return &ctx{doc: doc, f: yamledit.New(doc), root: doc.Root}
+func newCtx(doc *spec.Document, dep spec.Deployment) *ctx {
+	return &ctx{doc: doc, f: yamledit.New(doc), root: doc.Root, dep: dep}
+}
+
+// service is the name the endpoint entry must carry, and a node whose
+// quoting new text follows (nil: the file's default).
+type service struct {
+	name string
+	like *yaml.Node
+}
+
+// service returns the service config name the proxy compares endpoint names
+// with (spec.Google.ServiceConfigName): the given --service-name, else host
+// on Cloud Endpoints; on API Gateway without a given name it is unknown.
+func (c *ctx) service() (service, error) {
+	g := c.doc.Google()
+	if name, ok := g.ServiceConfigName(c.dep); ok {
+		like := g.Service.Node
+		if g.Service.Text() != name {
+			like = nil
+		}
+		return service{name, like}, nil
+	}
+	if c.dep.Gateway {
+		return service{}, fmt.Errorf("%w: on API Gateway the service name is the gateway's managed service (API_ID-HASH.apigateway.PROJECT_ID.cloud.goog), not host; give it with --service-name (gcloud api-gateway apis describe API_ID --format='value(managedService)' prints it)", ErrNoHost)
+	}
+	_, err := c.host()
+	return service{}, err
 }
 
 // host returns the host value node, or ErrNoHost.
 func (c *ctx) host() (*yaml.Node, error) {
 	_, v := spec.MapGet(c.root, "host")
 	if v == nil {
-		return nil, fmt.Errorf("%w: add host (the service name, e.g. host: my-api.endpoints.my-project.cloud.goog) first; corsgate does not invent one", ErrNoHost)
+		return nil, fmt.Errorf("%w: the spec has no host; add host (the service name, e.g. host: my-api.endpoints.my-project.cloud.goog) first, or give --service-name; corsgate does not invent one", ErrNoHost)
 	}
 	d := spec.Deref(v)
 	if d.Kind != yaml.ScalarNode || !spec.IsString(d) || d.Value == "" {
@@ -111,11 +138,11 @@ func (c *ctx) replaceIfDiff(n *yaml.Node, text string) ([]yamledit.Edit, error) 
 	return []yamledit.Edit{e}, nil
 }
 
-// newEntryText renders {name: host, allowCors: true} as the member text of
-// a list: block YAML (lines after the first are relative to the item's
+// newEntryText renders {name: SERVICE, allowCors: true} as the member text
+// of a list: block YAML (lines after the first are relative to the item's
 // content), flow YAML or JSON in the file's layout.
-func (c *ctx) newEntryText(hostNode *yaml.Node, block bool, jsonIndent string) string {
-	name := c.f.String(hostNode.Value, hostNode)
+func (c *ctx) newEntryText(svc service, block bool, jsonIndent string) string {
+	name := c.f.String(svc.name, svc.like)
 	if c.f.JSON {
 		colon, comma := c.f.Colon, c.f.Comma
 		if jsonIndent == "" {
@@ -132,7 +159,7 @@ func (c *ctx) newEntryText(hostNode *yaml.Node, block bool, jsonIndent string) s
 // ensureEntry adds x-google-endpoints with one entry when the document has
 // none, or an entry to an empty list.
 func ensureEntry(c *ctx) ([]yamledit.Edit, error) {
-	h, err := c.host()
+	h, err := c.service()
 	if err != nil {
 		return nil, err
 	}
@@ -178,22 +205,22 @@ func ensureEntry(c *ctx) ([]yamledit.Edit, error) {
 	return []yamledit.Edit{e}, nil
 }
 
-// hostEntry returns host and the x-google-endpoints entry chosen for it
-// (nil entry, nil error when there is no entry to edit).
-func hostEntry(c *ctx) (h, e *yaml.Node, err error) {
-	h, err = c.host()
+// hostEntry returns the service name and the x-google-endpoints entry
+// chosen for it (nil entry, nil error when there is no entry to edit).
+func hostEntry(c *ctx) (h service, e *yaml.Node, err error) {
+	h, err = c.service()
 	if err != nil {
-		return nil, nil, err
+		return h, nil, err
 	}
 	_, seq, err := c.endpoints()
 	if err != nil || seq == nil || len(seq.Content) == 0 {
-		return nil, nil, err
+		return h, nil, err
 	}
-	e, err = entry(seq, pick(seq, h.Value))
+	e, err = entry(seq, pick(seq, h.name))
 	return h, e, err
 }
 
-// ensureName makes the chosen entry's name equal host.
+// ensureName makes the chosen entry's name equal the service name.
 func ensureName(c *ctx) ([]yamledit.Edit, error) {
 	h, e, err := hostEntry(c)
 	if err != nil || e == nil {
@@ -202,24 +229,24 @@ func ensureName(c *ctx) ([]yamledit.Edit, error) {
 	return c.setName(e, h)
 }
 
-func (c *ctx) setName(e, h *yaml.Node) ([]yamledit.Edit, error) {
+func (c *ctx) setName(e *yaml.Node, h service) ([]yamledit.Edit, error) {
 	_, v := spec.MapGet(e, "name")
 	if v == nil {
-		ed, err := c.f.InsertPair(e, -1, "name", c.f.String(h.Value, h))
+		ed, err := c.f.InsertPair(e, -1, "name", c.f.String(h.name, h.like))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrRefused, err)
 		}
 		return []yamledit.Edit{ed}, nil
 	}
 	d := spec.Deref(v)
-	if d.Kind == yaml.ScalarNode && spec.IsString(d) && d.Value == h.Value {
+	if d.Kind == yaml.ScalarNode && spec.IsString(d) && d.Value == h.name {
 		return nil, nil
 	}
 	like := d
 	if v.Kind == yaml.AliasNode || d.Kind != yaml.ScalarNode {
-		like = h
+		like = h.like
 	}
-	return c.replaceIfDiff(v, c.f.String(h.Value, like))
+	return c.replaceIfDiff(v, c.f.String(h.name, like))
 }
 
 // setAllowCors gives entry e allowCors: on (every spelling present), adding
@@ -275,7 +302,7 @@ func ensureAllowCorsOn(c *ctx) ([]yamledit.Edit, error) {
 // entry may name the service. When such an entry carries more (a target),
 // the transform refuses: merging entries is the user's call.
 func dropDuplicates(c *ctx) ([]yamledit.Edit, error) {
-	h, err := c.host()
+	h, err := c.service()
 	if err != nil {
 		return nil, err
 	}
@@ -283,15 +310,15 @@ func dropDuplicates(c *ctx) ([]yamledit.Edit, error) {
 	if err != nil || seq == nil || len(seq.Content) < 2 {
 		return nil, err
 	}
-	keep := pick(seq, h.Value)
+	keep := pick(seq, h.name)
 	for i := len(seq.Content) - 1; i >= 0; i-- {
 		if i == keep {
 			continue
 		}
 		e := seq.Content[i]
-		if n, ok := nameOf(spec.Deref(e)); ok && n == h.Value {
+		if n, ok := nameOf(spec.Deref(e)); ok && n == h.name {
 			if e.Kind != yaml.MappingNode || !onlyNameAndCors(e) {
-				return nil, fmt.Errorf("%w: %s entries %d and %d both name %s and entry %d carries more than name and allowCors; merge them by hand (at most one entry is allowed)", ErrRefused, endpointsKey, keep, i, h.Value, i)
+				return nil, fmt.Errorf("%w: %s entries %d and %d both name %s and entry %d carries more than name and allowCors; merge them by hand (at most one entry is allowed)", ErrRefused, endpointsKey, keep, i, h.name, i)
 			}
 			ed, err := c.f.RemoveItem(seq, i)
 			if err != nil {
@@ -391,9 +418,10 @@ func allowCorsOff(remove bool) step {
 	}
 }
 
-// syncFromHost sets every entry's name to host.
+// syncFromHost sets every entry's name to the service name (host, or the
+// given --service-name).
 func syncFromHost(c *ctx) ([]yamledit.Edit, error) {
-	h, err := c.host()
+	h, err := c.service()
 	if err != nil {
 		return nil, err
 	}

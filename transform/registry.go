@@ -14,21 +14,21 @@ func init() {
 		Args:  []string{"on", "off"},
 		Short: "Turn x-google-endpoints allowCors on (one entry named host, allowCors: true) or off (false, or removed with --remove).",
 		run: func(doc *spec.Document, o Options) (Result, error) {
-			out, err := allowCors(doc, o.Arg == "on", o.Remove)
+			out, err := allowCors(doc, o, o.Arg == "on")
 			return Result{Out: out}, err
 		},
 	})
 	register(Transform{
 		Name:  "sync-name",
-		Short: "Make x-google-endpoints[].name equal host (--from host, the default), or host equal the endpoint name (--from name).",
+		Short: "Make x-google-endpoints[].name equal the service name (host, or --service-name on API Gateway), or host equal the endpoint name (--from name).",
 		Fixes: "endpoints-name-matches-host",
 		run: func(doc *spec.Document, o Options) (Result, error) {
 			switch o.From {
 			case "", "host":
-				out, err := runSteps(doc, syncFromHost)
+				out, err := runSteps(doc, o, syncFromHost)
 				return Result{Out: out}, err
 			case "name":
-				out, err := runSteps(doc, syncFromName)
+				out, err := runSteps(doc, o, syncFromName)
 				return Result{Out: out}, err
 			}
 			return Result{}, fmt.Errorf("--from must be host or name, not %q", o.From)
@@ -40,7 +40,7 @@ func init() {
 		Short: "Switch who answers CORS preflights: backend (allowCors on) or proxy (allowCors off; add --cors_preset flags).",
 		run: func(doc *spec.Document, o Options) (Result, error) {
 			on := o.Arg == "backend"
-			out, err := allowCors(doc, on, o.Remove)
+			out, err := allowCors(doc, o, on)
 			if err != nil {
 				return Result{}, err
 			}
@@ -51,8 +51,8 @@ func init() {
 		Name:  "allow-cors-boolean",
 		Short: `Rewrite allowCors: "true" / "false" (quoted strings) as real booleans.`,
 		Fixes: "endpoints-allowcors-boolean",
-		run: func(doc *spec.Document, _ Options) (Result, error) {
-			out, err := runSteps(doc, fixBoolean)
+		run: func(doc *spec.Document, o Options) (Result, error) {
+			out, err := runSteps(doc, o, fixBoolean)
 			return Result{Out: out}, err
 		},
 	})
@@ -60,18 +60,18 @@ func init() {
 		Name:  "allow-cors-spelling",
 		Short: "Rename allow_cors (the proto spelling) to allowCors, the spelling Google documents.",
 		Fixes: "endpoints-unknown-key",
-		run: func(doc *spec.Document, _ Options) (Result, error) {
-			out, err := runSteps(doc, fixSpelling)
+		run: func(doc *spec.Document, o Options) (Result, error) {
+			out, err := runSteps(doc, o, fixSpelling)
 			return Result{Out: out}, err
 		},
 	})
 }
 
-func allowCors(doc *spec.Document, on, remove bool) ([]byte, error) {
+func allowCors(doc *spec.Document, o Options, on bool) ([]byte, error) {
 	if on {
-		return runSteps(doc, ensureEntry, ensureName, ensureAllowCorsOn, dropDuplicates)
+		return runSteps(doc, o, ensureEntry, ensureName, ensureAllowCorsOn, dropDuplicates)
 	}
-	return runSteps(doc, allowCorsOff(remove))
+	return runSteps(doc, o, allowCorsOff(o.Remove))
 }
 
 // modeNotes tells the user what to change on the proxy side. With allowCors

@@ -18,10 +18,11 @@ import (
 	"github.com/corsgate/corsgate/internal/yamledit"
 )
 
-// ErrNoHost is returned by transforms that need host to name the
-// x-google-endpoints entry when the document has none. The CLI maps it to a
-// usage error (exit 2): corsgate never invents a service name.
-var ErrNoHost = errors.New("the spec has no host")
+// ErrNoHost is returned by transforms that need the service name (host on
+// Cloud Endpoints, --service-name on API Gateway) to name the
+// x-google-endpoints entry when it is not known. The CLI maps it to a usage
+// error (exit 2): corsgate never invents a service name.
+var ErrNoHost = errors.New("no service name")
 
 // ErrRefused is returned when a transform cannot make its change without
 // guessing or without touching more than it should (an x-google-endpoints
@@ -41,6 +42,10 @@ type Options struct {
 	From string
 	// AllowOrigin is the --cors_allow_origin value cors-mode proxy reports.
 	AllowOrigin string
+	// Deployment says where the spec is deployed, which decides the service
+	// name the endpoint entry must carry: host on Cloud Endpoints, the given
+	// managed service name on API Gateway (--service-name).
+	Deployment spec.Deployment
 }
 
 // Result is what a transform produced.
@@ -122,9 +127,9 @@ const maxRounds = 64
 // runSteps applies the steps in order. Each step runs until it produces no
 // more edits, and the document is re-parsed after every change, so each
 // stage sees node positions that match the bytes.
-func runSteps(doc *spec.Document, steps ...step) ([]byte, error) {
+func runSteps(doc *spec.Document, o Options, steps ...step) ([]byte, error) {
 	cur := doc
-	c := newCtx(cur) // rebuilt only when the document changes
+	c := newCtx(cur, o.Deployment) // rebuilt only when the document changes
 	for _, st := range steps {
 		for round := 0; ; round++ {
 			if round == maxRounds {
@@ -148,7 +153,7 @@ func runSteps(doc *spec.Document, steps ...step) ([]byte, error) {
 				return nil, fmt.Errorf("internal error: the rewritten document does not parse: %w", err)
 			}
 			cur = next
-			c = newCtx(cur)
+			c = newCtx(cur, o.Deployment)
 		}
 	}
 	return cur.Src, nil

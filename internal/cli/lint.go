@@ -34,6 +34,7 @@ type lintOptions struct {
 	fixSpelling bool
 	cpuProfile  string
 	noHugePages bool
+	serviceName string
 }
 
 func newLintCmd(env *Env) *cobra.Command {
@@ -97,6 +98,7 @@ Output formats: text (default), json, sarif, github, junit.
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 when a finding has at least this severity: error, warning, info or none")
 	f.StringVar(&o.config, "config", "", "configuration file (default: .corsgate.yaml from the working directory upwards)")
 	f.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway")
+	f.StringVar(&o.serviceName, "service-name", "", "the service config name the proxy runs with, to compare endpoint names with exactly (on API Gateway the managed service API_ID-HASH.apigateway.PROJECT_ID.cloud.goog; default: host on Cloud Endpoints)")
 	f.Int64Var(&o.maxSize, "max-size", spec.DefaultMaxSize, "largest spec file accepted, in bytes")
 	f.StringVar(&o.proxyArgs, "proxy-args", "", "ESP/ESPv2 flags as a shell command line, checked with the spec")
 	f.StringVar(&o.proxyFile, "proxy-args-file", "", "file with ESP/ESPv2 flags (one per line, or a Kubernetes manifest)")
@@ -157,9 +159,25 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 			unreadable = append(unreadable, err)
 			continue
 		}
+		doc.Deployment = deploymentOf(in, cfg)
 		docs = append(docs, doc)
 	}
 	return docs, names, diags, unreadable, nil
+}
+
+// deploymentOf decides which files are deployed together (one service
+// config, as `gcloud endpoints services deploy a.yaml b.yaml`): the files a
+// deployments: entry of the configuration names; else every file named (or
+// matched by a glob) on the command line, together; a file found by
+// searching a directory is deployed on its own.
+func deploymentOf(in spec.Input, cfg *lint.Config) string {
+	if d := cfg.Deployment(in.Name); d != "" {
+		return "deployment " + d
+	}
+	if in.Scanned {
+		return ""
+	}
+	return "command line"
 }
 
 // expectedHeap estimates the heap that loading inputs will fill, from the
@@ -258,6 +276,9 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 			return usageError("--target: %v", err)
 		}
 		cfg.Target = t
+	}
+	if o.serviceName != "" {
+		cfg.ServiceName = o.serviceName
 	}
 	if env.getenv("GOGC") == "" {
 		// While specs are parsed nearly everything allocated stays live (the

@@ -10,6 +10,7 @@ import (
 	"github.com/corsgate/corsgate/internal/safewrite"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
+	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/transform"
 	"github.com/spf13/cobra"
 )
@@ -23,6 +24,8 @@ type transformOptions struct {
 	from               string
 	allowOrigin        string
 	noHugePages        bool
+	serviceName        string
+	target             string
 }
 
 const transformExitHelp = `Exit codes:
@@ -68,6 +71,9 @@ file would change. FILE may be - for standard input.
 	pf.BoolVar(&o.diff, "diff", false, "print a unified diff instead of the rewritten file")
 	pf.BoolVar(&o.check, "check", false, "print nothing; exit 1 if any file would change")
 	pf.Int64Var(&o.maxSize, "max-size", spec.DefaultMaxSize, "largest spec file accepted, in bytes")
+	pf.StringVar(&o.serviceName, "service-name", "", "the service config name endpoint entries must carry (default: host); on API Gateway the managed service, API_ID-HASH.apigateway.PROJECT_ID.cloud.goog")
+	pf.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway (on API Gateway the service name is not host: give --service-name)")
+	_ = cmd.RegisterFlagCompletionFunc("target", fixedCompletion("endpoints-espv2", "endpoints-esp", "api-gateway"))
 	pf.BoolVar(&o.noHugePages, "no-huge-pages", false, "do not ask Linux for huge pages for a large load (for comparison)")
 	_ = pf.MarkHidden("no-huge-pages")
 
@@ -91,7 +97,10 @@ var transformExamples = map[string]string{
   corsgate transform allow-cors off --remove -w openapi.yaml
   cat openapi.json | corsgate transform allow-cors on - > out.json`,
 	"sync-name": `  corsgate transform sync-name -w openapi.yaml
-  corsgate transform sync-name --from name --diff openapi.yaml`,
+  corsgate transform sync-name --from name --diff openapi.yaml
+
+  # API Gateway: the entry must name the gateway's managed service
+  corsgate transform sync-name --service-name orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog -w openapi.yaml`,
 	"cors-mode": `  corsgate transform cors-mode backend -w openapi.yaml
   corsgate transform cors-mode proxy --allow-origin https://app.example.com -w openapi.yaml`,
 	"allow-cors-boolean":  `  corsgate transform allow-cors-boolean -w openapi.yaml`,
@@ -113,7 +122,11 @@ func newTransformSubcommand(env *Env, o *transformOptions, t transform.Transform
 		Long:    long + "\n\n" + transformExitHelp,
 		Example: transformExamples[t.Name],
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts := transform.Options{Remove: o.remove, From: o.from, AllowOrigin: o.allowOrigin}
+			target, err := lint.ParseTarget(o.target)
+			if err != nil {
+				return usageError("--target: %v", err)
+			}
+			opts := transform.Options{Remove: o.remove, From: o.from, AllowOrigin: o.allowOrigin, Deployment: target.Deployment(o.serviceName)}
 			if len(t.Args) > 0 {
 				if len(args) == 0 {
 					return usageError("%s needs %s and at least one FILE", t.Name, strings.Join(t.Args, " or "))

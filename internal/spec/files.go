@@ -19,6 +19,9 @@ type Input struct {
 	Name string
 	// Path is the filesystem path; empty for standard input.
 	Path string
+	// Scanned is true for a file found by searching a directory (as opposed
+	// to one named, or matched by a glob, on the command line).
+	Scanned bool
 }
 
 // Expand turns command-line arguments into inputs: files as given, "-" for
@@ -55,7 +58,7 @@ func Expand(args []string) ([]Input, error) {
 				return nil, fmt.Errorf("directory %s holds no Swagger spec (.yaml, .yml or .json with a top-level \"swagger\" key)", arg)
 			}
 			for _, f := range found {
-				add(Input{Name: f, Path: f})
+				add(Input{Name: f, Path: f, Scanned: true})
 			}
 			continue
 		}
