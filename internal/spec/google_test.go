@@ -1,0 +1,214 @@
+package spec
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func mustGoogle(t *testing.T, src string) *Google {
+	t.Helper()
+	d, err := Parse("g.yaml", []byte(src), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.Google()
+}
+
+func TestPassThrough(t *testing.T) {
+	const managed = "orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog"
+	tests := []struct {
+		name string
+		src  string
+		dep  Deployment
+		want string // pointer of the allowCors member that turns it on; "" = off
+	}{
+		{"name equals host", "host: a.b\nx-google-endpoints:\n- {name: a.b, allowCors: true}\n", Deployment{}, "/x-google-endpoints/0/allowCors"},
+		{"proto spelling", "host: a.b\nx-google-endpoints:\n- {name: a.b, allow_cors: true}\n", Deployment{}, "/x-google-endpoints/0/allow_cors"},
+		{"quoted true is true for protobuf's JSON parser", "host: a.b\nx-google-endpoints:\n- {name: a.b, allowCors: \"true\"}\n", Deployment{}, "/x-google-endpoints/0/allowCors"},
+		{"quoted True is not", "host: a.b\nx-google-endpoints:\n- {name: a.b, allowCors: \"True\"}\n", Deployment{}, ""},
+		{"false", "host: a.b\nx-google-endpoints:\n- {name: a.b, allowCors: false}\n", Deployment{}, ""},
+		{"name differs in case only: ESPv2 compares exactly", "host: a.b\nx-google-endpoints:\n- {name: A.b, allowCors: true}\n", Deployment{}, ""},
+		{"second entry matches", "host: a.b\nx-google-endpoints:\n- {name: x.y, allowCors: true}\n- {name: a.b, allowCors: true}\n", Deployment{}, "/x-google-endpoints/1/allowCors"},
+		{"no host", "x-google-endpoints:\n- {name: a.b, allowCors: true}\n", Deployment{}, ""},
+		{"gateway: managed form", "x-google-endpoints:\n- {name: " + managed + ", allowCors: true}\n", Deployment{Gateway: true}, "/x-google-endpoints/0/allowCors"},
+		{"gateway: gateway.dev name", "host: o.uc.gateway.dev\nx-google-endpoints:\n- {name: o.uc.gateway.dev, allowCors: true}\n", Deployment{Gateway: true}, ""},
+		{"gateway: exact name given", "x-google-endpoints:\n- {name: " + managed + ", allowCors: true}\n", Deployment{Gateway: true, ServiceName: "other-1a2b3c.apigateway.my-project.cloud.goog"}, ""},
+		{"given name wins over host", "host: a.b\nx-google-endpoints:\n- {name: c.d, allowCors: true}\n", Deployment{ServiceName: "c.d"}, "/x-google-endpoints/0/allowCors"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := mustGoogle(t, "swagger: \"2.0\"\n"+tc.src)
+			ep, v := g.PassThrough(tc.dep)
+			got := ""
+			if ep != nil {
+				got = v.Ptr()
+			}
+			if got != tc.want {
+				t.Errorf("PassThrough = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestIsManagedServiceName(t *testing.T) {
+	for name, want := range map[string]bool{
+		"orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog": true,
+		"my-api-abc.apigateway.p-123.cloud.goog":                true,
+		"orders.apigateway.my-project.cloud.goog":               false, // no hash
+		"orders-.apigateway.my-project.cloud.goog":              false,
+		"orders-1a2b.apigateway.my.project.cloud.goog":          false,
+		"orders-1a2b3c.uc.gateway.dev":                          false,
+		"api.endpoints.my-project.cloud.goog":                   false,
+		"orders-1a2b.apigateway..cloud.goog":                    false,
+	} {
+		if got := IsManagedServiceName(name); got != want {
+			t.Errorf("IsManagedServiceName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestGoogleSecurity(t *testing.T) {
+	g := mustGoogle(t, `swagger: "2.0"
+securityDefinitions:
+  api_key: {type: apiKey, name: key, in: query}
+  jwt: {type: oauth2, x-google-issuer: https://issuer.example}
+  basic: {type: basic}
+security:
+- api_key: []
+paths:
+  /a:
+    get:
+      responses: {}
+    post:
+      security:
+      - jwt: []
+      - api_key: []
+        undefined: []
+      responses: {}
+    put:
+      security: []
+      responses: {}
+`)
+	if got := len(g.Schemes); got != 3 || g.Scheme("jwt") == nil || !g.Scheme("jwt").IsOAuth2() || !g.Scheme("api_key").IsAPIKey() {
+		t.Fatalf("schemes: %d %+v", got, g.Schemes)
+	}
+	if g.Scheme("jwt").Issuer.Text() != "https://issuer.example" || !g.Scheme("jwt").HasIssuer() {
+		t.Errorf("issuer not read")
+	}
+	ops := map[string]*Op{}
+	for _, op := range g.Ops {
+		ops[op.Method] = op
+	}
+	if l := g.EffectiveSecurity(ops["get"]); l != g.Security || !l.RequiresAPIKey() || l.Where() != "the top-level security" {
+		t.Errorf("get inherits the top-level list: %+v", l)
+	}
+	post := g.EffectiveSecurity(ops["post"])
+	if post.Op != ops["post"] || post.RequiresAPIKey() || post.Where() != "Operation 'post' in path '/a'" {
+		t.Errorf("post has its own list: %+v", post)
+	}
+	names := [][]string{post.Reqs[0].NameList(), post.Reqs[1].NameList()}
+	if d := cmp.Diff([][]string{{"jwt"}, {"api_key", "undefined"}}, names); d != "" {
+		t.Errorf("requirement names (-want +got):\n%s", d)
+	}
+	if post.Reqs[1].Names[1].Scheme != nil || post.Reqs[1].Names[0].Scheme != g.Scheme("api_key") {
+		t.Errorf("names not linked to schemes")
+	}
+	if put := g.EffectiveSecurity(ops["put"]); put.RequiresAPIKey() || len(put.Reqs) != 0 {
+		t.Errorf("security: [] requires nothing")
+	}
+	if got := len(g.SecLists()); got != 3 {
+		t.Errorf("SecLists: %d lists, want root + post + put", got)
+	}
+}
+
+func TestGoogleBackends(t *testing.T) {
+	g := mustGoogle(t, `swagger: "2.0"
+x-google-backend:
+  address: https://root.example
+  path_translation: APPEND_PATH_TO_ADDRESS
+paths:
+  /a:
+    get:
+      x-google-backend: {address: https://op.example, pathTranslation: CONSTANT_ADDRESS, jwtAudience: aud}
+      responses: {}
+    post:
+      responses: {}
+`)
+	if len(g.Backends) != 2 || g.Backends[0] != g.RootBackend || g.Backends[1].Op == nil {
+		t.Fatalf("backends: %+v", g.Backends)
+	}
+	get, post := g.Ops[0], g.Ops[1]
+	if b := g.EffectiveBackend(get); b.Address().Text() != "https://op.example" || b.Field("path_translation").Text() != "CONSTANT_ADDRESS" || b.Field("jwt_audience").Ptr() != "/paths/~1a/get/x-google-backend/jwtAudience" {
+		t.Errorf("operation backend fields (either spelling): %+v", b)
+	}
+	if b := g.EffectiveBackend(post); b != g.RootBackend || b.Field("path_translation").Text() != "APPEND_PATH_TO_ADDRESS" || b.Where() != "top-level x-google-backend" {
+		t.Errorf("post inherits the top-level backend")
+	}
+}
+
+func TestGoogleParamsAndRefs(t *testing.T) {
+	g := mustGoogle(t, `swagger: "2.0"
+parameters:
+  trace: {name: X-Trace, in: header, type: string}
+definitions:
+  Pet:
+    properties:
+      owner: {$ref: "#/definitions/Owner"}
+paths:
+  /pets/{id}:
+    parameters:
+    - {name: id, in: path, required: true, type: string}
+    - $ref: "#/parameters/trace"
+    get:
+      parameters:
+      - {name: id, in: path, required: true, type: integer}
+      responses:
+        200: {description: ok, schema: {$ref: "#/definitions/Pet"}}
+`)
+	op := g.Ops[0]
+	type row struct {
+		Name, In, Ref string
+		Shared        bool
+		Ptr           string
+	}
+	var got []row
+	for _, p := range g.Params(op) {
+		got = append(got, row{p.Name, p.In, p.Ref, p.Shared, p.NamePtr(op)})
+	}
+	want := []row{
+		{"id", "path", "", false, "/paths/~1pets~1{id}/get/parameters/0/name"},
+		{"X-Trace", "header", "#/parameters/trace", true, "/paths/~1pets~1{id}/parameters/1/$ref"},
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("params (-want +got):\n%s", d)
+	}
+	var refs []string
+	for _, r := range g.Refs() {
+		refs = append(refs, r.Place.String()+" "+r.Ref+" "+r.Ptr())
+	}
+	wantRefs := []string{
+		"definition #/definitions/Owner /definitions/Pet/properties/owner/$ref",
+		"parameter #/parameters/trace /paths/~1pets~1{id}/parameters/1/$ref",
+		"response schema #/definitions/Pet /paths/~1pets~1{id}/get/responses/200/schema/$ref",
+	}
+	if d := cmp.Diff(wantRefs, refs); d != "" {
+		t.Errorf("refs (-want +got):\n%s", d)
+	}
+}
+
+// TestValuePositions: a value written as an alias is reported where the
+// alias is written; a missing value knows its pointer.
+func TestValuePositions(t *testing.T) {
+	g := mustGoogle(t, "swagger: \"2.0\"\nx-a: &t true\nhost: h\nx-google-endpoints:\n- name: h\n  allowCors: *t\n")
+	a := g.Endpoints[0].AllowCors[0]
+	if a.Pos() != (Position{6, 14}) || a.Ptr() != "/x-google-endpoints/0/allowCors" {
+		t.Errorf("alias value at %+v %s", a.Pos(), a.Ptr())
+	}
+	if on, _ := g.Endpoints[0].CorsOn(); !on {
+		t.Errorf("an alias to true is true")
+	}
+	if m := g.Endpoints[0].Target; m.Present() || m.Ptr() != "/x-google-endpoints/0/target" {
+		t.Errorf("missing target: %+v %s", m, m.Ptr())
+	}
+}
