@@ -61,12 +61,16 @@ func checkSwaggerVersion(p *lint.Pass) {
 	}
 }
 
-// LoadDiagnostic turns a load failure into a diagnostic of spec-parse, or of
-// swagger-version for OpenAPI 3 documents and documents without a swagger key.
+// LoadDiagnostic turns a load failure into a diagnostic of spec-parse, of
+// swagger-version for documents with neither a swagger nor an openapi key,
+// or of openapi-version for OpenAPI versions Google does not accept.
 func LoadDiagnostic(e *spec.LoadError) lint.Diagnostic {
 	id := SpecParse.ID
-	if e.Kind == spec.KindOpenAPI3 || e.Kind == spec.KindNotSwagger {
+	switch e.Kind {
+	case spec.KindNotSwagger:
 		id = SwaggerVersion.ID
+	case spec.KindOpenAPIVersion:
+		id = "openapi-version"
 	}
 	return lint.Diagnostic{RuleID: id, Severity: lint.Error, Message: e.Msg, File: e.File, Line: e.Line, Column: e.Column}
 }

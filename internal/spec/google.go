@@ -40,15 +40,27 @@ type Google struct {
 	Doc     *Document
 	Version Version
 
-	// Service is where the document names its service: host in 2.0.
+	// Service is where the document names its service: host in 2.0, the url
+	// of the server that carries x-google-endpoint in 3.x.
 	Service Value
-	// BasePath is basePath in 2.0.
-	BasePath Value
+	// ServiceName is the service name the document gives: host in 2.0 (as
+	// written), the host of that server url in 3.x (as gcloud computes it:
+	// lower case, no port, no user info); "" when it gives none.
+	ServiceName string
+	// BasePath is basePath in 2.0 (the server url in 3.x, whose path is the
+	// base path); BasePathText is the base path itself ("" for none or /).
+	BasePath     Value
+	BasePathText string
 	// Endpoints are the endpoint entries: the mapping items of a list-valued
-	// x-google-endpoints in 2.0.
+	// x-google-endpoints in 2.0; the x-google-endpoint objects of servers in
+	// 3.x.
 	Endpoints []*Endpoint
-	// EndpointsValue is the x-google-endpoints member itself (2.0).
+	// EndpointsValue is the x-google-endpoints member itself (2.0), or the
+	// servers list (3.x).
 	EndpointsValue Value
+	// ManagementAllowCors is x-google-api-management.allowCors (3.x, Cloud
+	// Endpoints; UNVERIFIED: documented on a newer page only).
+	ManagementAllowCors Value
 
 	// Schemes are the security schemes (securityDefinitions), in source
 	// order; scheme finds one by name.
@@ -62,13 +74,19 @@ type Google struct {
 	// Ops are the operations in source order.
 	Ops []*Op
 
-	// RootBackend is the top-level x-google-backend; nil when absent.
+	// RootBackend is the backend the top-level x-google-backend names (3.x)
+	// or is (2.0); nil when absent or (3.x) naming no backend.
 	RootBackend *Backend
-	// Backends are every x-google-backend object: the top-level one first,
-	// then each operation's, in source order.
+	// RootBackendRef is the top-level x-google-backend member as written.
+	RootBackendRef Value
+	// Backends are every backend object: in 2.0 each x-google-backend
+	// object, the top-level one first, then each operation's; in 3.x the
+	// entries of x-google-api-management.backends.
 	Backends []*Backend
+	backend  map[string]*Backend
 
-	// Management is x-google-management (2.0).
+	// Management is x-google-management (2.0) or x-google-api-management
+	// (3.x).
 	Management Value
 	// Allow is x-google-allow, APIName x-google-api-name.
 	Allow, APIName Value
@@ -84,7 +102,13 @@ type Google struct {
 // Google returns the document's Google model, built on first use. Safe for
 // concurrent use.
 func (d *Document) Google() *Google {
-	d.googleOnce.Do(func() { d.google = buildSwagger2(d) })
+	d.googleOnce.Do(func() {
+		if d.Version.IsOpenAPI3() {
+			d.google = buildOpenAPI3(d)
+		} else {
+			d.google = buildSwagger2(d)
+		}
+	})
 	return d.google
 }
 
@@ -115,12 +139,17 @@ func (g *Google) SecLists() []*SecList {
 	return out
 }
 
-// Endpoint is one endpoint entry (2.0: an item of x-google-endpoints).
+// Endpoint is one endpoint entry (2.0: an item of x-google-endpoints; 3.x:
+// the x-google-endpoint object of a server).
 type Endpoint struct {
 	Index int
 	Value // the entry mapping
 	// Name is the entry's name member (2.0).
 	Name Value
+	// Server and URL are the server object and its url member (3.x).
+	Server, URL Value
+	// name is the name ESP/ESPv2 compare with the service config name.
+	name string
 	// Target is the DNS target member.
 	Target Value
 	// AllowCors holds the allowCors members in source order: both proto-JSON
@@ -128,8 +157,11 @@ type Endpoint struct {
 	AllowCors []Value
 }
 
-// NameText is the endpoint's name as ESP/ESPv2 compare it.
-func (e *Endpoint) NameText() string { return e.Name.Text() }
+// NameText is the endpoint's name as ESP/ESPv2 compare it: name in 2.0,
+// the server url's host in 3.x (UNVERIFIED: assumed to be what Service
+// Management names the compiled Endpoint after, as gcloud names the
+// service).
+func (e *Endpoint) NameText() string { return e.name }
 
 // CorsOn reports whether the entry turns allowCors on: some spelling holds
 // true. Service Management parses the extension with protobuf's JSON
@@ -163,8 +195,13 @@ type Op struct {
 	OperationID Value
 	// Security is the operation's own security list; nil when absent.
 	Security *SecList
-	// Backend is the operation's own x-google-backend; nil when absent.
+	// Backend is the backend the operation's own x-google-backend is (2.0)
+	// or names (3.x); nil when absent or naming no backend.
 	Backend *Backend
+	// BackendRef is the operation's x-google-backend member as written.
+	BackendRef Value
+	// RequestBody is the requestBody member (3.x).
+	RequestBody Value
 	// Quota is the x-google-quota member.
 	Quota Value
 	// LegacyBackend is true when x-google-backend-url or
@@ -174,6 +211,15 @@ type Op struct {
 
 // At returns the pointer of a member of the operation.
 func (op *Op) At(tokens ...string) string { return Append(op.Ptr, tokens...) }
+
+// EffectiveBackendRef is the x-google-backend member that routes op: its
+// own, else the top-level one (not Present when neither is written).
+func (g *Google) EffectiveBackendRef(op *Op) Value {
+	if op.BackendRef.Present() {
+		return op.BackendRef
+	}
+	return g.RootBackendRef
+}
 
 // Where names the operation as Service Management's messages do.
 func (op *Op) Where() string { return "Operation '" + op.Method + "' in path '" + op.Path + "'" }
@@ -260,26 +306,39 @@ type Scheme struct {
 	Issuer, JWKS, Audiences, JWTLocations Value
 	// LegacyIssuer and LegacyJWKS are the deprecated x-issuer and x-jwks_uri.
 	LegacyIssuer, LegacyJWKS Value
+	// Auth is x-google-auth (3.x), which holds Issuer, JWKS, Audiences and
+	// JWTLocations.
+	Auth Value
+	// jwt: Google makes a JWT provider of it.
+	jwt bool
 }
 
 // IsAPIKey and IsOAuth2 compare the type case-insensitively, as api-compiler
 // does.
 func (s *Scheme) IsAPIKey() bool { return strings.EqualFold(s.Type, "apiKey") }
 
-// IsOAuth2 reports an oauth2 scheme: a JWT provider for Google.
-func (s *Scheme) IsOAuth2() bool { return strings.EqualFold(s.Type, "oauth2") }
+// IsOAuth2 reports a scheme Google makes a JWT provider of: type oauth2 in
+// 2.0 (compared case-insensitively, as api-compiler does); in 3.x an oauth2
+// or openIdConnect scheme, or any scheme with x-google-auth.
+func (s *Scheme) IsOAuth2() bool { return s.jwt }
 
 // HasIssuer reports whether an issuer is written (either spelling).
 func (s *Scheme) HasIssuer() bool { return s.Issuer.Present() || s.LegacyIssuer.Present() }
 
-// Backend is one x-google-backend object.
+// Backend is one backend object: an x-google-backend object (2.0) or an
+// entry of x-google-api-management.backends (3.x).
 type Backend struct {
 	Value     // the object as written
-	Op    *Op // the operation that writes it; nil for the top-level one
+	Op    *Op // the operation that writes it (2.0); nil for the top-level one
+	// Name is the backend's key under x-google-api-management.backends (3.x).
+	Name string
 }
 
 // Where names the backend's place for messages.
 func (b *Backend) Where() string {
+	if b.Name != "" {
+		return "backend '" + b.Name + "' of x-google-api-management"
+	}
 	if b.Op == nil {
 		return "top-level x-google-backend"
 	}
@@ -326,6 +385,9 @@ func (b *Backend) Field(proto string) Value {
 
 // Address is the backend's address member.
 func (b *Backend) Address() Value { return b.Field("address") }
+
+// NamedBackend returns the 3.x backend with that name, or nil.
+func (g *Google) NamedBackend(name string) *Backend { return g.backend[name] }
 
 // EffectiveBackend is the backend an operation is routed by: its own, else
 // the top-level one; nil when neither exists.

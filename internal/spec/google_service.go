@@ -25,8 +25,7 @@ func (g *Google) ServiceConfigName(d Deployment) (name string, known bool) {
 	case d.Gateway:
 		return "", false
 	}
-	host, ok := g.Service.Str()
-	return host, ok && host != ""
+	return g.ServiceName, g.ServiceName != ""
 }
 
 // PassThrough is the one decision whether ESP/ESPv2 pass CORS preflights to

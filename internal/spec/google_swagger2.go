@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"strings"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -10,7 +12,11 @@ func buildSwagger2(d *Document) *Google {
 	g := &Google{Doc: d, Version: Swagger2, scheme: map[string]*Scheme{}}
 	root := d.Root
 	g.Service = member(root, "", "host")
+	g.ServiceName, _ = g.Service.Str()
 	g.BasePath = member(root, "", "basePath")
+	if b, ok := g.BasePath.Str(); ok && b != "/" {
+		g.BasePathText = b
+	}
 	g.Management = member(root, "", "x-google-management")
 	g.Allow = member(root, "", "x-google-allow")
 	g.APIName = member(root, "", "x-google-api-name")
@@ -23,6 +29,7 @@ func buildSwagger2(d *Document) *Google {
 				continue
 			}
 			e := &Endpoint{Index: i, Value: it, Name: it.Get("name"), Target: it.Get("target")}
+			e.name = e.Name.Text()
 			for _, k := range [...]string{"allowCors", "allow_cors"} {
 				if a := it.Get(k); a.Present() {
 					e.AllowCors = append(e.AllowCors, a)
@@ -43,6 +50,7 @@ func buildSwagger2(d *Document) *Google {
 			Audiences: v.Get("x-google-audiences"), JWTLocations: v.Get("x-google-jwt-locations"),
 			LegacyIssuer: v.Get("x-issuer"), LegacyJWKS: v.Get("x-jwks_uri")}
 		s.Type, _ = v.Get("type").Str()
+		s.jwt = strings.EqualFold(s.Type, "oauth2")
 		g.Schemes = append(g.Schemes, s)
 		g.scheme[name] = s
 	})
@@ -51,6 +59,7 @@ func buildSwagger2(d *Document) *Google {
 		g.Security = g.secList(sec, nil)
 	}
 	if be := member(root, "", "x-google-backend"); be.Present() {
+		g.RootBackendRef = be
 		g.RootBackend = &Backend{Value: be}
 		g.Backends = append(g.Backends, g.RootBackend)
 	}
@@ -85,6 +94,7 @@ func buildSwagger2(d *Document) *Google {
 				}
 			case "x-google-backend":
 				if op.Backend == nil {
+					op.BackendRef = v
 					op.Backend = &Backend{Value: v, Op: op}
 					g.Backends = append(g.Backends, op.Backend)
 				}

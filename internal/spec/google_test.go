@@ -212,3 +212,112 @@ func TestValuePositions(t *testing.T) {
 		t.Errorf("missing target: %+v %s", m, m.Ptr())
 	}
 }
+
+func TestGoogleOpenAPI3(t *testing.T) {
+	g := mustGoogle(t, `openapi: 3.0.4
+info: {title: Orders, version: 1.0.0}
+servers:
+- url: https://orders.example.com
+- url: https://User@Orders.Endpoints.My-Project.cloud.goog:8443/v1
+  x-google-endpoint:
+    allowCors: true
+x-google-api-management:
+  apiName: orders
+  backends:
+    main: {address: https://main.example, pathTranslation: APPEND_PATH_TO_ADDRESS}
+    legacy: {address: https://legacy.example, path_translation: CONSTANT_ADDRESS}
+x-google-backend: main
+components:
+  securitySchemes:
+    api_key: {type: apiKey, name: x-api-key, in: header}
+    firebase:
+      type: oauth2
+      flows: {implicit: {authorizationUrl: "", scopes: {}}}
+      x-google-auth:
+        issuer: https://securetoken.google.com/p
+        audiences: [p]
+    oidc:
+      type: openIdConnect
+      openIdConnectUrl: https://accounts.example/.well-known/openid-configuration
+    basic: {type: http, scheme: basic}
+security:
+- api_key: []
+paths:
+  /orders:
+    get:
+      operationId: list
+      responses: {"200": {description: ok}}
+    post:
+      operationId: create
+      x-google-backend: legacy
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses: {"2XX": {description: ok}}
+    trace:
+      operationId: trace
+      x-google-backend: missing
+      responses: {default: {description: ok}}
+`)
+	if g.Version != OpenAPI30 {
+		t.Errorf("version %v", g.Version)
+	}
+	if g.ServiceName != "orders.endpoints.my-project.cloud.goog" || g.BasePathText != "/v1" || g.Service.Ptr() != "/servers/1/url" {
+		t.Errorf("service %q base %q at %s", g.ServiceName, g.BasePathText, g.Service.Ptr())
+	}
+	if len(g.Endpoints) != 1 || g.Endpoints[0].Ptr() != "/servers/1/x-google-endpoint" || g.Endpoints[0].NameText() != g.ServiceName {
+		t.Fatalf("endpoints: %+v", g.Endpoints)
+	}
+	if ep, v := g.PassThrough(Deployment{}); ep == nil || v.Ptr() != "/servers/1/x-google-endpoint/allowCors" {
+		t.Errorf("pass-through on Cloud Endpoints: %v %s", ep, v.Ptr())
+	}
+	if ep, _ := g.PassThrough(Deployment{Gateway: true}); ep != nil {
+		t.Errorf("on API Gateway the server host is not the managed service")
+	}
+	if g.APIName.Text() != "orders" {
+		t.Errorf("apiName %q", g.APIName.Text())
+	}
+	for name, jwt := range map[string]bool{"api_key": false, "firebase": true, "oidc": true, "basic": false} {
+		if s := g.Scheme(name); s == nil || s.IsOAuth2() != jwt {
+			t.Errorf("scheme %s: JWT provider = %v, want %v", name, s != nil && s.IsOAuth2(), jwt)
+		}
+	}
+	if fb := g.Scheme("firebase"); !fb.HasIssuer() || fb.Issuer.Ptr() != "/components/securitySchemes/firebase/x-google-auth/issuer" || !fb.Audiences.IsSeq() {
+		t.Errorf("x-google-auth not read: %+v", fb)
+	}
+	if len(g.Ops) != 3 || g.Ops[2].Method != "trace" {
+		t.Fatalf("ops: %d (trace is an OpenAPI 3.x operation)", len(g.Ops))
+	}
+	get, post, trace := g.Ops[0], g.Ops[1], g.Ops[2]
+	if b := g.EffectiveBackend(get); b == nil || b.Name != "main" || b.Where() != "backend 'main' of x-google-api-management" {
+		t.Errorf("get: root backend: %+v", b)
+	}
+	if b := g.EffectiveBackend(post); b == nil || b.Name != "legacy" || b.Field("path_translation").Text() != "CONSTANT_ADDRESS" || g.EffectiveBackendRef(post).Ptr() != "/paths/~1orders/post/x-google-backend" {
+		t.Errorf("post: named backend: %+v", b)
+	}
+	if trace.Backend != nil || g.EffectiveBackendRef(trace).Text() != "missing" {
+		t.Errorf("a name that is no backend resolves to nothing")
+	}
+	if !post.RequestBody.IsMap() || get.RequestBody.Present() {
+		t.Errorf("request bodies")
+	}
+	if l := g.EffectiveSecurity(get); l == nil || !l.RequiresAPIKey() {
+		t.Errorf("security")
+	}
+}
+
+func TestServerURL(t *testing.T) {
+	for raw, want := range map[string][2]string{
+		"https://api.example.com":             {"api.example.com", ""},
+		"https://My-API.x.cloud.goog:8443/v1": {"my-api.x.cloud.goog", "/v1"},
+		"https://user:pw@a.example/base/":     {"a.example", "/base/"},
+		"/v1":                                 {"", "/v1"},
+		"api.example.com/v1":                  {"", "api.example.com/v1"},
+		"https://{tenant}.example.com":        {"{tenant}.example.com", ""}, // taken literally, as urlparse does
+		"https://[::1]:8080/x?q=1":            {"::1", "/x"},
+		" https://a.example ":                 {"a.example", ""},
+	} {
+		name, path := ServerURL(raw)
+		if name != want[0] || path != want[1] {
+			t.Errorf("ServerURL(%q) = %q, %q; want %q, %q", raw, name, path, want[0], want[1])
+		}
+	}
+}

@@ -79,19 +79,19 @@ type ErrorKind string
 
 // Kinds of load failures. Each one is reported as a diagnostic by lint.
 const (
-	KindEmpty       ErrorKind = "empty"
-	KindTooLarge    ErrorKind = "too-large"
-	KindEncoding    ErrorKind = "encoding"
-	KindSyntax      ErrorKind = "syntax"
-	KindNotMapping  ErrorKind = "not-mapping"
-	KindDuplicate   ErrorKind = "duplicate-key"
-	KindAliases     ErrorKind = "aliases"
-	KindDepth       ErrorKind = "depth"
-	KindNotSwagger  ErrorKind = "not-swagger"
-	KindOpenAPI3    ErrorKind = "openapi3"
-	KindUnreadable  ErrorKind = "unreadable"
-	KindModel       ErrorKind = "model"
-	KindExpandLimit ErrorKind = "alias-expansion"
+	KindEmpty          ErrorKind = "empty"
+	KindTooLarge       ErrorKind = "too-large"
+	KindEncoding       ErrorKind = "encoding"
+	KindSyntax         ErrorKind = "syntax"
+	KindNotMapping     ErrorKind = "not-mapping"
+	KindDuplicate      ErrorKind = "duplicate-key"
+	KindAliases        ErrorKind = "aliases"
+	KindDepth          ErrorKind = "depth"
+	KindNotSwagger     ErrorKind = "not-swagger"
+	KindOpenAPIVersion ErrorKind = "openapi-version"
+	KindUnreadable     ErrorKind = "unreadable"
+	KindModel          ErrorKind = "model"
+	KindExpandLimit    ErrorKind = "alias-expansion"
 )
 
 // LoadError is a document that could not be loaded, with the position of the
@@ -133,6 +133,9 @@ type Document struct {
 	Root *yaml.Node
 	// Aliases is the number of alias nodes in the tree.
 	Aliases int
+	// Version is the document's OpenAPI version, from its swagger or openapi
+	// key.
+	Version Version
 	// Deployment names the deployment the document belongs to: documents
 	// with the same non-empty name are deployed together (one service
 	// config); "" means the document is deployed on its own. The caller that
@@ -232,19 +235,65 @@ func (d *Document) ModelErr() error {
 	return d.modelErr
 }
 
-// checkVersion reports OpenAPI 3 documents and documents without a swagger key.
+// checkVersion sets the document's version from its top-level swagger or
+// openapi key, as gcloud tells them apart (a swagger key wins over openapi),
+// and refuses documents with neither, and OpenAPI versions Cloud Endpoints
+// and API Gateway do not accept. A swagger value other than "2.0" and an
+// unquoted openapi number are reported by rules (swagger-version,
+// openapi-version) on a document that still loads.
 func (d *Document) checkVersion() error {
-	if k, v := MapGet(d.Root, "openapi"); k != nil {
-		if _, sw := MapGet(d.Root, "swagger"); sw == nil {
-			return &LoadError{File: d.Name, Line: v.Line, Column: v.Column, Kind: KindOpenAPI3,
-				Msg: fmt.Sprintf("this is an OpenAPI %s document; corsgate supports only Swagger 2.0 (\"swagger: '2.0'\") specs for Cloud Endpoints and API Gateway", v.Value)}
+	if k, _ := MapGet(d.Root, "swagger"); k != nil {
+		d.Version = Swagger2
+		return nil
+	}
+	k, v := MapGet(d.Root, "openapi")
+	if k == nil {
+		return &LoadError{File: d.Name, Line: d.Root.Line, Column: d.Root.Column, Kind: KindNotSwagger,
+			Msg: "not an OpenAPI document: the top-level mapping has neither a \"swagger\" nor an \"openapi\" key (gcloud: \"Unable to parse Open API, or Google Service Configuration specification\")"}
+	}
+	v = Deref(v)
+	if ver, ok := OpenAPIVersion(v); ok {
+		d.Version = ver
+		return nil
+	}
+	return &LoadError{File: d.Name, Line: v.Line, Column: v.Column, Kind: KindOpenAPIVersion,
+		Msg: fmt.Sprintf("openapi %s is not a version Cloud Endpoints and API Gateway accept: they read Swagger 2.0 (swagger: \"2.0\"), OpenAPI 3.0.x and 3.1.x (openapi: \"3.0.3\", \"3.1.0\")", describeVersion(v))}
+}
+
+// OpenAPIVersion reads an openapi value: "3.0.N" and "3.1.N" strings, and
+// the unquoted numbers 3.0 and 3.1 (YAML floats, which the OpenAPI schemas
+// reject: openapi-version reports them).
+func OpenAPIVersion(v *yaml.Node) (Version, bool) {
+	if v == nil || v.Kind != yaml.ScalarNode {
+		return 0, false
+	}
+	s := v.Value
+	if IsNumber(v) {
+		switch s {
+		case "3.0":
+			return OpenAPI30, true
+		case "3.1":
+			return OpenAPI31, true
+		}
+		return 0, false
+	}
+	if !IsString(v) {
+		return 0, false
+	}
+	for prefix, ver := range map[string]Version{"3.0.": OpenAPI30, "3.1.": OpenAPI31} {
+		patch, ok := strings.CutPrefix(s, prefix)
+		if ok && patch != "" && strings.Trim(patch, "0123456789") == "" {
+			return ver, true
 		}
 	}
-	if k, _ := MapGet(d.Root, "swagger"); k == nil {
-		return &LoadError{File: d.Name, Line: d.Root.Line, Column: d.Root.Column, Kind: KindNotSwagger,
-			Msg: "not a Swagger spec: the top-level mapping has no \"swagger\" key (gcloud: \"Unable to parse Open API, or Google Service Configuration specification\")"}
+	return 0, false
+}
+
+func describeVersion(v *yaml.Node) string {
+	if v.Kind == yaml.ScalarNode {
+		return strconv.Quote(v.Value)
 	}
-	return nil
+	return kindName(v)
 }
 
 // check walks the tree once: nesting depth, alias count and duplicate keys.

@@ -48,8 +48,11 @@ func TestLoadBadInput(t *testing.T) {
 		{name: "too many aliases", in: bomb.String(), kind: KindAliases, msgContain: "200"},
 		{name: "too deep", in: "swagger: \"2.0\"\nx: " + deep + "\n", kind: KindDepth, msgContain: "1000"},
 		{name: "too large", in: minimal, opts: Options{MaxSize: 10}, kind: KindTooLarge, msgContain: "--max-size"},
-		{name: "openapi 3", in: "openapi: 3.0.3\ninfo: {title: t, version: 1}\npaths: {}\n", kind: KindOpenAPI3, line: 1, col: 10, msgContain: "only Swagger 2.0"},
-		{name: "no swagger key", in: "info: {title: t}\npaths: {}\n", kind: KindNotSwagger, line: 1, col: 1, msgContain: "not a Swagger spec"},
+		{name: "openapi 3.2", in: "openapi: 3.2.0\ninfo: {title: t, version: 1}\npaths: {}\n", kind: KindOpenAPIVersion, line: 1, col: 10, msgContain: `openapi "3.2.0" is not a version Cloud Endpoints and API Gateway accept: they read Swagger 2.0 (swagger: "2.0"), OpenAPI 3.0.x and 3.1.x`},
+		{name: "openapi 2.0", in: "openapi: \"2.0\"\npaths: {}\n", kind: KindOpenAPIVersion, line: 1, col: 10},
+		{name: "openapi 3.0 without patch", in: "openapi: \"3.0\"\npaths: {}\n", kind: KindOpenAPIVersion, line: 1, col: 10},
+		{name: "openapi list", in: "openapi: [3]\npaths: {}\n", kind: KindOpenAPIVersion, line: 1, col: 10, msgContain: "a list"},
+		{name: "no swagger key", in: "info: {title: t}\npaths: {}\n", kind: KindNotSwagger, line: 1, col: 1, msgContain: "neither a \"swagger\" nor an \"openapi\" key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +84,28 @@ func TestLoadBadInput(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestVersions(t *testing.T) {
+	for in, want := range map[string]Version{
+		"swagger: \"2.0\"\n":                 Swagger2,
+		"swagger: 2.0\n":                     Swagger2, // swagger-version reports the number
+		"swagger: \"2.0\"\nopenapi: 3.0.3\n": Swagger2, // a swagger key wins, as in gcloud
+		"openapi: 3.0.4\n":                   OpenAPI30,
+		"openapi: \"3.0.0\"\n":               OpenAPI30,
+		"openapi: 3.1.1\n":                   OpenAPI31,
+		"openapi: 3.0\n":                     OpenAPI30, // a YAML float: openapi-version reports it
+		"{\"openapi\": \"3.1.0\"}":           OpenAPI31,
+	} {
+		d, err := Parse("v.yaml", []byte(in), Options{})
+		if err != nil {
+			t.Errorf("%q: %v", in, err)
+			continue
+		}
+		if d.Version != want {
+			t.Errorf("%q: version %v, want %v", in, d.Version, want)
+		}
+	}
+}
 
 // TestPositions: positions are the exact node, 1-based, in characters, for
 // CRLF, BOM, tabs in JSON, multi-line strings and flow style.

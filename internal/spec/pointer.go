@@ -314,10 +314,11 @@ func (d *Document) Operations() []Operation {
 func (d *Document) operations() []Operation {
 	paths := Get(d.Root, "paths")
 	var ops []Operation
+	trace := d.Version.IsOpenAPI3() // OpenAPI 3.x adds the trace operation
 	Pairs(paths, func(pk, item *yaml.Node) {
 		pathPtr := Pointer("paths", pk.Value)
 		Pairs(item, func(mk, op *yaml.Node) {
-			if !IsMethod(mk.Value) {
+			if !IsMethod(mk.Value) && !(trace && mk.Value == "trace") {
 				return
 			}
 			ops = append(ops, Operation{Path: pk.Value, Method: mk.Value, Ptr: Append(pathPtr, mk.Value),
