@@ -39,27 +39,31 @@ func (prm Param) NamePtr(op *Op) string {
 	return Append(prm.Ptr(op), "name")
 }
 
-// Params returns each operation's parameters (indexed like Ops) the way
+// Params returns each operation's parameters the way
 // api-compiler's getAllResolvedParameters does: the operation's own, then the
 // path item's that the operation does not override (same name and in).
-// Entries that do not resolve (a $ref outside #/parameters/ or to nothing, a
-// malformed entry) are left out: the $ref rules report them. Computed once.
+// Entries that do not resolve (a $ref outside #/parameters/ — in 3.x
+// #/components/parameters/ — or to nothing, a malformed entry) are left out:
+// the $ref rules report them. Computed once.
 func (g *Google) Params(op *Op) []Param {
 	g.paramsOnce.Do(func() {
-		lookup := NewLookup(g.Doc, "parameters")
+		prefix, lookup := "#/parameters/", NewLookup(g.Doc, "parameters")
+		if g.Version.IsOpenAPI3() {
+			prefix, lookup = "#/components/parameters/", newLookupAt(Get(Get(g.Doc.Root, "components"), "parameters"))
+		}
 		g.params = make([][]Param, len(g.Ops))
 		for i, o := range g.Ops {
-			g.params[i] = opParams(lookup, o)
+			g.params[i] = opParams(lookup, prefix, o)
 		}
 	})
 	return g.params[op.Index]
 }
 
-func opParams(lookup *Lookup, op *Op) []Param {
+func opParams(lookup *Lookup, prefix string, op *Op) []Param {
 	var out []Param
 	if list := Deref(Get(op.Node, "parameters")); IsSeq(list) {
 		for i, e := range list.Content {
-			if prm, ok := resolveParam(lookup, e); ok {
+			if prm, ok := resolveParam(lookup, prefix, e); ok {
 				prm.Index = i
 				out = append(out, prm)
 			}
@@ -69,7 +73,7 @@ func opParams(lookup *Lookup, op *Op) []Param {
 	if shared := Deref(Get(op.Item, "parameters")); IsSeq(shared) {
 	next:
 		for i, e := range shared.Content {
-			prm, ok := resolveParam(lookup, e)
+			prm, ok := resolveParam(lookup, prefix, e)
 			if !ok {
 				continue
 			}
@@ -85,18 +89,18 @@ func opParams(lookup *Lookup, op *Op) []Param {
 	return out
 }
 
-func resolveParam(lookup *Lookup, entry *yaml.Node) (Param, bool) {
+func resolveParam(lookup *Lookup, prefix string, entry *yaml.Node) (Param, bool) {
 	entry = Deref(entry)
 	if !IsMap(entry) {
 		return Param{}, false
 	}
 	prm := Param{Node: entry, Entry: entry}
 	if r := Deref(Get(entry, "$ref")); r != nil {
-		if !IsString(r) || !strings.HasPrefix(r.Value, "#/parameters/") {
+		if !IsString(r) || !strings.HasPrefix(r.Value, prefix) {
 			return Param{}, false
 		}
 		prm.Ref = r.Value
-		target := lookup.Get(UnescapeToken(strings.TrimPrefix(r.Value, "#/parameters/")))
+		target := lookup.Get(UnescapeToken(strings.TrimPrefix(r.Value, prefix)))
 		if !IsMap(target) {
 			return Param{}, false
 		}

@@ -214,8 +214,10 @@ type Lookup struct {
 
 // NewLookup indexes the mapping at key of the document root (nil when it is
 // missing or not a mapping).
-func NewLookup(doc *Document, key string) *Lookup {
-	n := Deref(Get(doc.Root, key))
+func NewLookup(doc *Document, key string) *Lookup { return newLookupAt(Get(doc.Root, key)) }
+
+func newLookupAt(n *yaml.Node) *Lookup {
+	n = Deref(n)
 	if n != nil && n.Kind != yaml.MappingNode {
 		n = nil
 	}

@@ -321,3 +321,26 @@ func TestServerURL(t *testing.T) {
 		}
 	}
 }
+
+func TestParamsOpenAPI3(t *testing.T) {
+	g := mustGoogle(t, `openapi: 3.1.0
+components:
+  parameters:
+    trace: {name: X-Trace, in: header, schema: {type: string}}
+paths:
+  /a:
+    get:
+      parameters:
+      - $ref: "#/components/parameters/trace"
+      - {name: q, in: query}
+      - $ref: "#/parameters/trace"
+      responses: {}
+`)
+	var got []string
+	for _, p := range g.Params(g.Ops[0]) {
+		got = append(got, p.In+" "+p.Name+" "+p.Ref)
+	}
+	if d := cmp.Diff([]string{"header X-Trace #/components/parameters/trace", "query q "}, got); d != "" {
+		t.Errorf("params (-want +got):\n%s", d)
+	}
+}
