@@ -510,21 +510,17 @@ func syncFromName(c *ctx) ([]yamledit.Edit, error) {
 var boolStrings = map[string]string{"true": "true", "false": "false"}
 
 // fixBoolean rewrites allowCors: "true" / "false" (any letter case) as real
-// booleans.
+// booleans, in every endpoint entry of the model (x-google-endpoints in 2.0,
+// x-google-endpoint in 3.x). Entries written as aliases are left alone.
 func fixBoolean(c *ctx) ([]yamledit.Edit, error) {
-	_, seq, err := c.endpoints()
-	if err != nil || seq == nil {
-		return nil, err
-	}
 	var edits []yamledit.Edit
-	for i := range seq.Content {
-		e := seq.Content[i]
-		if e.Kind != yaml.MappingNode {
+	for _, e := range c.doc.Google().Endpoints {
+		if e.Written().Kind == yaml.AliasNode {
 			continue
 		}
-		for _, k := range allowKeys {
-			_, v := spec.MapGet(e, k)
-			if v == nil || v.Kind != yaml.ScalarNode || spec.IsBool(v) {
+		for _, a := range e.AllowCors {
+			v := a.Written()
+			if v.Kind != yaml.ScalarNode || spec.IsBool(v) {
 				continue
 			}
 			b, ok := boolStrings[strings.ToLower(strings.TrimSpace(v.Value))]
@@ -545,13 +541,9 @@ func fixBoolean(c *ctx) ([]yamledit.Edit, error) {
 // present with the same boolean value, allow_cors is removed; with different
 // values the fix is refused (which one the user meant is unknowable).
 func fixSpelling(c *ctx) ([]yamledit.Edit, error) {
-	_, seq, err := c.endpoints()
-	if err != nil || seq == nil {
-		return nil, err
-	}
-	for i := range seq.Content {
-		e := seq.Content[i]
-		if e.Kind != yaml.MappingNode {
+	for _, ep := range c.doc.Google().Endpoints {
+		e := ep.Node
+		if ep.Written().Kind == yaml.AliasNode || e.Kind != yaml.MappingNode {
 			continue
 		}
 		sk, sv := spec.MapGet(e, "allow_cors")
@@ -569,7 +561,7 @@ func fixSpelling(c *ctx) ([]yamledit.Edit, error) {
 		a, aok := spec.BoolValue(cv)
 		b, bok := spec.BoolValue(sv)
 		if !aok || !bok || a != b {
-			return nil, fmt.Errorf("%w: %s entry %d has both allowCors and allow_cors with different values; keep the one you mean", ErrRefused, endpointsKey, i)
+			return nil, fmt.Errorf("%w: the endpoint entry at line %d has both allowCors and allow_cors with different values; keep the one you mean", ErrRefused, e.Line)
 		}
 		ed, err := c.f.RemovePair(e, sk)
 		if err != nil {

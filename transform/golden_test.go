@@ -158,33 +158,17 @@ func checkOutput(t *testing.T, tname string, opts Options, in *spec.Document, ou
 	}
 }
 
-// effectiveAllowCors is what ESP/ESPv2 read: some entry whose name equals
-// host exactly with allowCors (either spelling) true (espv2-cors §1.6).
+// effectiveAllowCors is what ESP/ESPv2 read: the model's one pass-through
+// decision (an entry named as the service with allowCors true).
 func effectiveAllowCors(doc *spec.Document) bool {
-	host, _ := doc.Host()
-	on := false
-	seq := spec.Deref(spec.Get(doc.Root, endpointsKey))
-	if seq == nil {
-		return false
-	}
-	for _, e := range seq.Content {
-		e = spec.Deref(e)
-		if n, ok := nameOf(e); !ok || n != host {
-			continue
-		}
-		for _, k := range allowKeys {
-			if b, ok := spec.BoolValue(spec.Get(e, k)); ok && b {
-				on = true
-			}
-		}
-	}
-	return on
+	ep, _ := doc.Google().PassThrough(spec.Deployment{})
+	return ep != nil
 }
 
 // intended matches lines a transform may add or remove: the keys it works
 // on, bare punctuation of the structures it adds or removes, and the "- "
 // line of a removed list item that holds only a comment.
-var intended = regexp.MustCompile(`x-google-endpoints|\bname\b|allowCors|allow_cors|\bhost\b|^\s*[\[\]{},]+\s*$|^\s*-\s+#`)
+var intended = regexp.MustCompile(`x-google-endpoint|\bname\b|\burl\b|allowCors|allow_cors|\bhost\b|^\s*[\[\]{},]+\s*$|^\s*-\s+#`)
 
 // unintended returns the changed lines of the diff from a to b that are
 // neither intended lines nor a line that only gained or lost a trailing

@@ -23,6 +23,10 @@ func init() {
 		Short: "Make x-google-endpoints[].name equal the service name (host, or --service-name on API Gateway), or host equal the endpoint name (--from name).",
 		Fixes: "endpoints-name-matches-host",
 		run: func(doc *spec.Document, o Options) (Result, error) {
+			if doc.Version.IsOpenAPI3() {
+				out, err := runSteps(doc, o, syncName3)
+				return Result{Out: out, Notes: []string{"OpenAPI 3.x has no separate endpoint name: the service name is the host of the server url that carries x-google-endpoint; nothing to sync."}}, err
+			}
 			switch o.From {
 			case "", "host":
 				out, err := runSteps(doc, o, syncFromHost)
@@ -68,6 +72,12 @@ func init() {
 }
 
 func allowCors(doc *spec.Document, o Options, on bool) ([]byte, error) {
+	if doc.Version.IsOpenAPI3() {
+		if on {
+			return runSteps(doc, o, ensureAllowCorsOn3)
+		}
+		return runSteps(doc, o, allowCorsOff3(o.Remove))
+	}
 	if on {
 		return runSteps(doc, o, ensureEntry, ensureName, ensureAllowCorsOn, dropDuplicates)
 	}

@@ -112,3 +112,12 @@ func (v Value) Pos() Position {
 	}
 	return Position{}
 }
+
+// Written is the value node as written: an alias node where the value is an
+// alias (edits must not go through it), else Node.
+func (v Value) Written() *yaml.Node {
+	if v.at != nil {
+		return v.at
+	}
+	return v.Node
+}
