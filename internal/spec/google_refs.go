@@ -17,6 +17,7 @@ const (
 	RefInResponse                   // a response's schema
 	RefParameter                    // a parameters entry that is a $ref
 	RefResponse                     // a response object that is a $ref
+	RefRequestBody                  // a request body that is a $ref (3.x)
 )
 
 func (c RefPlace) String() string {
@@ -29,6 +30,8 @@ func (c RefPlace) String() string {
 		return "response schema"
 	case RefParameter:
 		return "parameter"
+	case RefRequestBody:
+		return "request body"
 	}
 	return "response"
 }
@@ -45,10 +48,35 @@ type Ref struct {
 	Node  *yaml.Node // the $ref value node
 	Place RefPlace
 	ptr   string
+	v3    bool
 }
 
 // Ptr is the JSON pointer of the $ref value.
 func (r Ref) Ptr() string { return r.ptr }
+
+// Section is where a local $ref of this place must point: the section of
+// the document that holds what it names ("#/definitions/" for a 2.0 schema,
+// "#/components/schemas/" for a 3.x one, and so on).
+func (r Ref) Section() string {
+	if r.v3 {
+		switch r.Place {
+		case RefParameter:
+			return "#/components/parameters/"
+		case RefResponse:
+			return "#/components/responses/"
+		case RefRequestBody:
+			return "#/components/requestBodies/"
+		}
+		return "#/components/schemas/"
+	}
+	switch r.Place {
+	case RefParameter:
+		return "#/parameters/"
+	case RefResponse:
+		return "#/responses/"
+	}
+	return "#/definitions/"
+}
 
 // Refs returns every $ref in the places Swagger 2.0 allows one: schemas
 // (definitions, body parameters, responses, recursively through properties,
@@ -57,8 +85,13 @@ func (r Ref) Ptr() string { return r.ptr }
 // not walked. Computed once.
 func (g *Google) Refs() []Ref {
 	g.refsOnce.Do(func() {
-		w := &refWalker{toks: make([]string, 0, 32), fn: func(r Ref) { g.refs = append(g.refs, r) }}
-		w.document(g.Doc.Root)
+		v3 := g.Version.IsOpenAPI3()
+		w := &refWalker{toks: make([]string, 0, 32), v3: v3, fn: func(r Ref) { g.refs = append(g.refs, r) }}
+		if v3 {
+			w.document3(g.Doc.Root)
+		} else {
+			w.document(g.Doc.Root)
+		}
 	})
 	return g.refs
 }
@@ -67,6 +100,7 @@ func (g *Google) Refs() []Ref {
 // stack so that pointers are built only for the $refs found.
 type refWalker struct {
 	toks []string
+	v3   bool
 	fn   func(Ref)
 }
 
@@ -75,7 +109,7 @@ func (w *refWalker) pop(n int)        { w.toks = w.toks[:len(w.toks)-n] }
 
 func (w *refWalker) emit(r *yaml.Node, place RefPlace) {
 	w.push("$ref")
-	w.fn(Ref{Ref: r.Value, Node: r, Place: place, ptr: Pointer(w.toks...)})
+	w.fn(Ref{Ref: r.Value, Node: r, Place: place, ptr: Pointer(w.toks...), v3: w.v3})
 	w.pop(1)
 }
 
@@ -187,6 +221,11 @@ func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
 				w.pop(1)
 			}
 			w.pop(1)
+		case "oneOf", "anyOf", "not":
+			if !w.v3 {
+				continue // OpenAPI 3.x schema keywords
+			}
+			fallthrough
 		case "items", "additionalProperties", "allOf":
 			w.push(k.Value)
 			if v != nil && v.Kind == yaml.SequenceNode {
@@ -195,7 +234,7 @@ func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
 					w.schema(it, place, depth+1)
 					w.pop(1)
 				}
-			} else if k.Value != "allOf" {
+			} else if k.Value != "allOf" && k.Value != "oneOf" && k.Value != "anyOf" {
 				w.schema(v, place, depth+1)
 			}
 			w.pop(1)

@@ -344,3 +344,40 @@ paths:
 		t.Errorf("params (-want +got):\n%s", d)
 	}
 }
+
+func TestRefsOpenAPI3(t *testing.T) {
+	g := mustGoogle(t, `openapi: 3.0.3
+components:
+  schemas:
+    Pet: {properties: {owner: {$ref: "#/components/schemas/Owner"}, tags: {oneOf: [{$ref: "#/definitions/Tag"}]}}}
+  parameters:
+    trace: {name: X-Trace, in: header, schema: {$ref: "#/components/schemas/Trace"}}
+  requestBodies:
+    PetBody: {content: {application/json: {schema: {$ref: "#/components/schemas/Pet"}}}}
+paths:
+  /pets:
+    post:
+      parameters: [{$ref: "#/components/parameters/trace"}]
+      requestBody: {$ref: "#/components/requestBodies/PetBody"}
+      responses:
+        "201": {description: ok, headers: {Location: {schema: {$ref: "#/components/schemas/Url"}}}}
+        default: {$ref: "#/components/responses/Error"}
+`)
+	var got []string
+	for _, r := range g.Refs() {
+		got = append(got, r.Place.String()+" "+r.Section()+" "+r.Ptr())
+	}
+	want := []string{
+		"definition #/components/schemas/ /components/schemas/Pet/properties/owner/$ref",
+		"definition #/components/schemas/ /components/schemas/Pet/properties/tags/oneOf/0/$ref",
+		"body parameter schema #/components/schemas/ /components/parameters/trace/schema/$ref",
+		"body parameter schema #/components/schemas/ /components/requestBodies/PetBody/content/application~1json/schema/$ref",
+		"parameter #/components/parameters/ /paths/~1pets/post/parameters/0/$ref",
+		"request body #/components/requestBodies/ /paths/~1pets/post/requestBody/$ref",
+		"response schema #/components/schemas/ /paths/~1pets/post/responses/201/headers/Location/schema/$ref",
+		"response #/components/responses/ /paths/~1pets/post/responses/default/$ref",
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("refs (-want +got):\n%s", d)
+	}
+}
