@@ -10,7 +10,7 @@ func init() {
 		ID:       "endpoints-allowcors-without-host",
 		Category: lint.CategoryEndpoints,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that a spec that sets allowCors also has a host for the endpoint name to match.",
 		Details: `allowCors takes effect only when the entry's name equals the service name. Without host there is
 nothing to match (on API Gateway the managed service name is not in the file), so allowCors is

@@ -10,7 +10,7 @@ func init() {
 		ID:       "endpoints-list",
 		Category: lint.CategoryEndpoints,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that x-google-endpoints is a list of endpoint objects.",
 		Sources:  []lint.Source{apiCompilerTest("invalid_extension_json_array.baseline"), apiCompiler("aspects/utils/VendorExtensionProtoConverter.java", "readExtensionAsJsonArray")},
 		Check: func(p *lint.Pass) {

@@ -12,7 +12,7 @@ func init() {
 		ID:       "endpoints-name-matches-host",
 		Category: lint.CategoryEndpoints,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that every x-google-endpoints[].name equals the service name exactly: host on Cloud Endpoints, the managed service on API Gateway.",
 		Details: `ESP and ESPv2 turn allowCors on only when an endpoint entry's name equals the service config's name
 exactly (ESPv2 compares case-sensitively). Any other name makes them ignore allowCors without a word

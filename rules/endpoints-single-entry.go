@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
 )
 
@@ -10,7 +9,7 @@ func init() {
 		ID:       "endpoints-single-entry",
 		Category: lint.CategoryEndpoints,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that x-google-endpoints has at most one entry.",
 		Sources:  []lint.Source{srcEndpointBuilder},
 		Check: func(p *lint.Pass) {

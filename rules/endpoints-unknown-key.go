@@ -10,7 +10,7 @@ func init() {
 		ID:       "endpoints-unknown-key",
 		Category: lint.CategoryEndpoints,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that x-google-endpoints entries use only name, target and allowCors (or allow_cors).",
 		Details: `Each entry is parsed into google.api.Endpoint with proto-JSON, so an unknown key fails the deploy
 ("Cannot find field"). allow_cors is accepted as the proto spelling of allowCors; Google's documentation

@@ -3,7 +3,6 @@ package rules
 import (
 	"strings"
 
-	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
 )
 
@@ -12,7 +11,7 @@ func init() {
 		ID:       "host-format",
 		Category: lint.CategoryService,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that host is a bare name: no scheme, path, spaces or port.",
 		Details: `The Swagger 2.0 schema requires host to match ^[^{}/ :\\]+(?::\d+)?$, and Google rejects custom
 ports in host. A host that holds an unsubstituted placeholder is reported by host-service-name alone.`,

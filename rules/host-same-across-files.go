@@ -12,7 +12,7 @@ func init() {
 		ID:       "host-same-across-files",
 		Category: lint.CategoryService,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that the OpenAPI files of one deployment share one host.",
 		Details: `gcloud endpoints services deploy a.yaml b.yaml deploys one service, and Service Management takes the
 service name from the files' host values: files whose host differs fail with "Different 'host' values

@@ -3,7 +3,6 @@ package rules
 import (
 	"strings"
 
-	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
 )
 
@@ -12,7 +11,7 @@ func init() {
 		ID:       "host-service-name",
 		Category: lint.CategoryService,
 		Severity: lint.Error,
-		Versions: []spec.Version{spec.Swagger2},
+		Versions: swagger2,
 		Doc:      "Checks that host is a valid service name (DNS rules of Cloud Endpoints) and not an unsubstituted placeholder.",
 		Details: `A service name is at most 253 characters, starts with a lower-case letter, and each dot-separated
 label starts with a lower-case letter, holds only [a-z0-9-], does not end with - and is at most 63

@@ -54,6 +54,16 @@ var (
 	docEndpointsDNS        = doc("Cloud Endpoints: Configuring DNS on the cloud.goog domain", "https://cloud.google.com/endpoints/docs/openapi/cloud-goog-dns-configure")
 )
 
+// OpenAPI 3.x documentation pages.
+var (
+	docEndpointsLimits3 = doc("Cloud Endpoints: OpenAPI 3.x feature limitations", "https://cloud.google.com/endpoints/docs/openapi/openapi-v3-limitations")
+	docGatewayLimits3   = doc("API Gateway: OpenAPI 3.x feature limitations", "https://cloud.google.com/api-gateway/docs/openapi-v3-limitations")
+	docEndpointsExt3    = doc("Cloud Endpoints: OpenAPI 3.x extensions", "https://cloud.google.com/endpoints/docs/openapi/oasv3-extensions")
+	docGatewayExt3      = doc("API Gateway: OpenAPI 3.x extensions", "https://cloud.google.com/api-gateway/docs/oasv3-extensions")
+	docEndpointsMigrate = doc("Cloud Endpoints: Modify Cloud Endpoints to use OpenAPI 3.x", "https://cloud.google.com/endpoints/docs/openapi/migrate-oasv3")
+	srcGcloudDeploy     = gcloud("lib/surface/endpoints/services/deploy.py", "Deploy.Run")
+)
+
 // Upstream code several rules cite.
 var (
 	srcEndpointBuilder = apiCompiler("aspects/endpoint/EndpointBuilder.java", "validEndpointExtension")

@@ -123,30 +123,12 @@ func syncName3(c *ctx) ([]yamledit.Edit, error) {
 	}
 	raw := strings.TrimSpace(g.Service.Text())
 	name, _ := spec.ServerURL(raw)
-	var problems []string
-	if i := strings.Index(raw, "://"); i >= 0 {
-		netloc := raw[i+3:]
-		if j := strings.IndexAny(netloc, "/?#"); j >= 0 {
-			netloc = netloc[:j]
-		}
-		if strings.Contains(netloc, "@") {
-			problems = append(problems, "user info")
-		}
-		if h := netloc[strings.LastIndexByte(netloc, '@')+1:]; strings.Contains(h, ":") && !strings.HasPrefix(h, "[") {
-			problems = append(problems, "a port")
-		}
-		if strings.ToLower(netloc) != netloc {
-			problems = append(problems, "upper-case letters")
-		}
-	}
-	if strings.ContainsAny(name, "{}") {
-		problems = append(problems, "a {variable}")
-	}
+	problems := spec.ServerHostProblems(raw)
 	if name == "" {
 		return nil, fmt.Errorf("%w: OpenAPI 3.x has no separate endpoint name to sync: the service name is the host of the url of the server that carries %s, and %q has no host (Cloud Endpoints needs an absolute url such as https://SERVICE_NAME/v1)", ErrRefused, endpointKey3, raw)
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%w: OpenAPI 3.x has no separate endpoint name to sync: the service name is the host of the server url %q, which has %s; gcloud makes %q of it, so write the url with exactly that host", ErrRefused, raw, strings.Join(problems, " and "), name)
+	if problems != "" {
+		return nil, fmt.Errorf("%w: OpenAPI 3.x has no separate endpoint name to sync: the service name is the host of the server url %q, which has %s; gcloud makes %q of it, so write the url with exactly that host", ErrRefused, raw, problems, name)
 	}
 	return nil, nil
 }

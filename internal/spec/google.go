@@ -39,6 +39,8 @@ func (v Version) IsOpenAPI3() bool { return v == OpenAPI30 || v == OpenAPI31 }
 type Google struct {
 	Doc     *Document
 	Version Version
+	// VersionValue is the swagger (2.0) or openapi (3.x) member.
+	VersionValue Value
 
 	// Service is where the document names its service: host in 2.0, the url
 	// of the server that carries x-google-endpoint in 3.x.
@@ -111,6 +113,9 @@ func (d *Document) Google() *Google {
 	})
 	return d.google
 }
+
+// Root is the document's top-level mapping as a Value.
+func (g *Google) Root() Value { return Value{Node: g.Doc.Root, at: g.Doc.Root} }
 
 // Scheme returns the security scheme with that name, or nil.
 func (g *Google) Scheme(name string) *Scheme { return g.scheme[name] }
@@ -207,6 +212,11 @@ type Op struct {
 	// LegacyBackend is true when x-google-backend-url or
 	// x-google-backend-deadline is written on the operation.
 	LegacyBackend bool
+}
+
+// Object is the operation object as a Value.
+func (op *Op) Object() Value {
+	return Value{Node: Deref(op.Node), at: op.Node, parent: op.PathPtr, tok: op.Method}
 }
 
 // At returns the pointer of a member of the operation.

@@ -17,6 +17,7 @@ import (
 func buildOpenAPI3(d *Document) *Google {
 	g := &Google{Doc: d, Version: d.Version, scheme: map[string]*Scheme{}, backend: map[string]*Backend{}}
 	root := d.Root
+	g.VersionValue = member(root, "", "openapi")
 	g.Info = member(root, "", "info")
 	g.Management = member(root, "", "x-google-api-management")
 	g.APIName = g.Management.Get("apiName")
@@ -148,4 +149,35 @@ func ServerURL(raw string) (name, path string) {
 		netloc = netloc[:j]
 	}
 	return strings.ToLower(netloc), path
+}
+
+// ServerHostProblems lists what gcloud's urlparse changes or drops in an
+// absolute url's host part ("user info", "a port", "upper-case letters",
+// "a {variable}" — taken literally), joined with "and"; "" when the host is
+// the service name as written.
+func ServerHostProblems(raw string) string {
+	raw = strings.TrimSpace(raw)
+	i := strings.Index(raw, "://")
+	if i < 0 {
+		return ""
+	}
+	netloc := raw[i+3:]
+	if j := strings.IndexAny(netloc, "/?#"); j >= 0 {
+		netloc = netloc[:j]
+	}
+	var out []string
+	if strings.Contains(netloc, "@") {
+		out = append(out, "user info")
+	}
+	host := netloc[strings.LastIndexByte(netloc, '@')+1:]
+	if strings.Contains(host, ":") && !strings.HasPrefix(host, "[") {
+		out = append(out, "a port")
+	}
+	if strings.ToLower(host) != host {
+		out = append(out, "upper-case letters")
+	}
+	if strings.ContainsAny(host, "{}") {
+		out = append(out, "a {variable}")
+	}
+	return strings.Join(out, " and ")
 }

@@ -11,6 +11,7 @@ import (
 func buildSwagger2(d *Document) *Google {
 	g := &Google{Doc: d, Version: Swagger2, scheme: map[string]*Scheme{}}
 	root := d.Root
+	g.VersionValue = member(root, "", "swagger")
 	g.Service = member(root, "", "host")
 	g.ServiceName, _ = g.Service.Str()
 	g.BasePath = member(root, "", "basePath")
