@@ -517,6 +517,48 @@ func TestObserveRecord(t *testing.T) {
 	}
 }
 
+// TestObserveRecordBody: a Record keeps who made the response and the
+// start of the body of proxy-made and error responses (for the checker's
+// ERROR_HIDDEN_AS_CORS), and nothing of a backend's success.
+func TestObserveRecordBody(t *testing.T) {
+	for _, tc := range []struct {
+		name, backend, method, path string
+		proxyMade                   bool
+		body                        string
+	}{
+		{"backend 200", "", "GET", "/v1/shelves", false, ""},
+		{"backend 500", "500", "GET", "/v1/shelves", false, "boom"},
+		{"proxy 404", "", "GET", "/v1/nothing", true, body404},
+		{"proxy preflight", "", "OPTIONS", "/v1/shelves", true, ""},
+		{"proxy 503", "down", "GET", "/v1/shelves", true, `{"code":503,"message":"` + MsgUpstreamConnect + `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBackend(t, tc.backend)
+			target := b.srv.URL
+			if tc.backend == "down" {
+				b.srv.Close()
+			}
+			type seen struct {
+				proxyMade bool
+				body      string
+			}
+			recs := make(chan seen, 1)
+			base := startProxy(t, loadTable(t, testSpec(false, "")), preset(cors.ESPv2, nil), target, func(r *Record) {
+				recs <- seen{r.ProxyMade, string(r.Body)} // Observe runs after the answer is written
+			})
+			do(t, base, tc.method, tc.path, preflightReq(appOrigin, "GET"), b)
+			select {
+			case got := <-recs:
+				if got.proxyMade != tc.proxyMade || got.body != tc.body {
+					t.Errorf("record: proxy-made %v, body %q; want %v, %q", got.proxyMade, got.body, tc.proxyMade, tc.body)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no record")
+			}
+		})
+	}
+}
+
 func TestForwardedHeaders(t *testing.T) {
 	var got http.Header
 	var host string
