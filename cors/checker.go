@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // CredentialsMode is the actual request's credentials mode as the browser would set it.
@@ -56,6 +57,12 @@ type Exchange struct {
 	Policy *Policy
 	// BackendHeader holds the CORS headers the backend itself sent, when known (nil if the proxy answered).
 	BackendHeader http.Header
+	// ProxyMade reports that the proxy made the response itself (a preflight
+	// answer, a direct reply such as ESPv2's 404/405, an upstream failure).
+	ProxyMade bool
+	// Body is the start of the response body, when known (serve keeps up to
+	// 512 bytes of proxy-made and error responses); messages quote it.
+	Body []byte
 }
 
 // Verdict is what the browser does with the response.
@@ -111,6 +118,7 @@ const (
 	CodePNANotGranted                 = "PNA_NOT_GRANTED"
 	CodeConfigOriginNotSerialized     = "CONFIG_ORIGIN_NOT_SERIALIZED"
 	CodeConfigRegexUnescapedDot       = "CONFIG_REGEX_UNESCAPED_DOT"
+	CodeErrorHiddenAsCORS             = "ERROR_HIDDEN_AS_CORS"
 )
 
 // Browser limits (cors-protocol reference §1.4.7).
@@ -214,6 +222,9 @@ func (c *checker) run() Result {
 	}
 	pre := IsPreflight(x.Method, x.RequestHeader)
 	granted := c.corsCheck(pre)
+	if !granted {
+		c.hiddenError(pre)
+	}
 	if pre {
 		c.preflight()
 	} else {
@@ -291,6 +302,109 @@ func (c *checker) corsCheck(pre bool) bool {
 		return false
 	}
 	return true
+}
+
+// hiddenBodyMax is how much of the body a message quotes.
+const hiddenBodyMax = 200
+
+// hiddenError reports ERROR_HIDDEN_AS_CORS: a response without
+// Access-Control-Allow-Origin that the proxy made or that carries an error
+// status. The browser gives the page only "TypeError: Failed to fetch" and
+// a CORS message in the console, so the real status and body are what the
+// developer needs to see.
+func (c *checker) hiddenError(pre bool) {
+	x := c.x
+	if len(values(x.ResponseHeader, hACAO)) > 0 || x.Status < 400 && !x.ProxyMade {
+		return
+	}
+	who, what := "the backend", "request"
+	switch {
+	case x.ProxyMade:
+		who = "the proxy"
+	case x.Policy == nil:
+		who = "the server"
+	}
+	if pre {
+		what = "preflight"
+	}
+	c.add(CodeErrorHiddenAsCORS, SeverityBlock,
+		"The page sees only a CORS error (fetch rejects with TypeError: Failed to fetch), but the real answer to the %s was %d %s from %s%s. %s",
+		what, x.Status, http.StatusText(x.Status), who, quoteBody(x.Body), c.fixHidden(pre))
+}
+
+// quoteBody names a response body for a message: its first bytes, in
+// backquotes when they are plain text, else Go-quoted.
+func quoteBody(b []byte) string {
+	if len(b) == 0 {
+		return ", with an empty body"
+	}
+	more := ""
+	if len(b) > hiddenBodyMax {
+		b, more = b[:hiddenBodyMax], "…"
+		for len(b) > 0 && !utf8.Valid(b) {
+			b = b[:len(b)-1]
+		}
+	}
+	s := strings.TrimRight(string(b), "\r\n")
+	plain := utf8.ValidString(s) && !strings.ContainsAny(s, "`")
+	for _, r := range s {
+		if r < ' ' && r != '\t' {
+			plain = false
+		}
+	}
+	if plain {
+		return ", with the body `" + s + more + "`"
+	}
+	return ", with the body " + strconv.Quote(s) + more
+}
+
+// fixHidden says what to change for ERROR_HIDDEN_AS_CORS, from who made the
+// response, its status and the proxy policy.
+func (c *checker) fixHidden(pre bool) string {
+	x, p := c.x, c.x.Policy
+	esp := p != nil && p.Proxy == ESP
+	switch {
+	case pre && x.ProxyMade && esp && x.Status == http.StatusForbidden:
+		return "ESP answers 403 to an OPTIONS that no method of the spec matches: set --cors_preset so nginx answers preflights, or allowCors: true in x-google-endpoints (name equal to host) for a path the spec defines."
+	case pre && x.ProxyMade && x.Status == http.StatusBadRequest && p != nil && p.Preset != PresetNone:
+		return "ESPv2's CORS filter did not answer this preflight (the origin is not allowed, or Origin or Access-Control-Request-Method is missing): allow the origin in --cors_allow_origin or --cors_allow_origin_regex."
+	case pre && x.ProxyMade && (x.Status == http.StatusNotFound || x.Status == http.StatusMethodNotAllowed):
+		return "ESPv2 has no route for OPTIONS here: set --cors_preset so the proxy answers preflights, or allowCors: true in x-google-endpoints (name equal to host) so preflights to the spec's paths reach the backend."
+	case pre && (x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden):
+		return "A preflight never carries credentials (no Authorization, cookie or API key), so whatever checks them on OPTIONS rejects every preflight: remove the security from the spec's options operation (or delete the operation and let allowCors generate one without security), and let the backend answer OPTIONS without credentials."
+	case pre && x.ProxyMade:
+		return "The proxy refused the preflight before routing it (a path it rejects, headers over its limit, or a failing backend): fix that first."
+	case pre && p == nil:
+		return "The server must answer the preflight with a 2xx status and CORS headers."
+	case pre:
+		return "The backend answers preflights here (allowCors): it must answer OPTIONS with a 2xx status and CORS headers, or set --cors_preset so the proxy answers them."
+	case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
+		return "The request was refused for its credentials: send the API key or token the method requires on the actual request (the key header or ?key= parameter, Authorization; list the header in --cors_allow_headers). ESPv2 adds CORS headers to its own 401/403 only with --cors_preset (allowCors leaves them bare), and a backend must add them to its error responses." + c.policyHint()
+	case x.ProxyMade && !esp && (x.Status == http.StatusNotFound || x.Status == http.StatusMethodNotAllowed):
+		return "ESPv2's own 404 and 405 never carry CORS headers: the method or path is not in the spec (check basePath, the method and the path), so add the operation or call the right URL."
+	case x.ProxyMade && esp && x.Status == http.StatusNotFound:
+		return "ESP has no method for this request: add the operation to the spec or call the right URL." + c.policyHint()
+	case x.ProxyMade && x.Status >= 500:
+		return "The proxy got no answer from the backend: fix the backend." + c.policyHint()
+	case x.ProxyMade:
+		return "The proxy refused the request before routing it (a path it rejects, or headers over its limit); such replies never carry CORS headers, so fix the request."
+	}
+	return "The backend's error responses lack Access-Control-Allow-Origin (CORS middleware that runs after authentication or validation, or is skipped on errors, is the usual cause): send the CORS headers on error responses too." + c.policyHint()
+}
+
+// policyHint adds, to a hidden error's fix, how the proxy could have made it
+// readable.
+func (c *checker) policyHint() string {
+	p := c.x.Policy
+	switch {
+	case p == nil:
+		return ""
+	case p.Preset == PresetNone:
+		return " Or set --cors_preset: the proxy then adds CORS headers to its answers for allowed origins, errors included."
+	case !PolicyAllowsOrigin(p, c.origin):
+		return " The proxy adds CORS headers only for origins its flags allow, and this origin is not one of them."
+	}
+	return ""
 }
 
 // preflight applies the preflight rules (reference §1.4) for the actual

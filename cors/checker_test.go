@@ -105,7 +105,7 @@ func checkCases() []checkCase {
 		{name: "null origin, ACAO star", x: &Exchange{Method: "GET", RequestHeader: hdr("Origin", "null"), Status: 200, ResponseHeader: hdr("Access-Control-Allow-Origin", "*")}, verdict: VerdictAllowed},
 		{name: "null origin, page origin", x: &Exchange{Method: "GET", RequestHeader: hdr("Origin", "null"), Status: 200, ResponseHeader: hdr("Access-Control-Allow-Origin", testOrigin)}, verdict: VerdictBlocked, codes: []string{"ACAO_MISMATCH:block"}},
 		{name: "5xx with CORS headers is shared", x: &Exchange{Method: "GET", RequestHeader: hdr("Origin", testOrigin), Status: 503, ResponseHeader: acaoV()}, verdict: VerdictAllowed},
-		{name: "POST without ACAO", x: &Exchange{Method: "POST", RequestHeader: hdr("Origin", testOrigin), Status: 404, ResponseHeader: hdr("Content-Type", "application/json")}, verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block"}},
+		{name: "POST without ACAO", x: &Exchange{Method: "POST", RequestHeader: hdr("Origin", testOrigin), Status: 404, ResponseHeader: hdr("Content-Type", "application/json")}, verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "404 Not Found from the server, with an empty body"},
 		{name: "OPTIONS without ACRM is an actual request", x: &Exchange{Method: "OPTIONS", RequestHeader: hdr("Origin", testOrigin), Status: 204, ResponseHeader: acaoV()}, verdict: VerdictAllowed},
 
 		// preflight §1.4
@@ -113,7 +113,7 @@ func checkCases() []checkCase {
 		{name: "preflight 204 ok", x: pre("PUT", "", 204, hdr("Access-Control-Allow-Origin", testOrigin, "Access-Control-Allow-Methods", "PUT")), verdict: VerdictAllowed, pre: true},
 		{name: "preflight 400", x: pre("PUT", "x-custom", 400, hdr("Access-Control-Allow-Origin", testOrigin, "Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "x-custom")), verdict: VerdictBlocked, pre: true, codes: []string{"PREFLIGHT_STATUS_NOT_OK:block"}},
 		{name: "preflight 301", x: pre("PUT", "", 301, hdr("Access-Control-Allow-Origin", testOrigin, "Access-Control-Allow-Methods", "PUT")), verdict: VerdictBlocked, pre: true, codes: []string{"PREFLIGHT_STATUS_NOT_OK:block"}},
-		{name: "preflight 400 without CORS headers", x: pre("PUT", "", 400, hdr()), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "PREFLIGHT_STATUS_NOT_OK:block"}},
+		{name: "preflight 400 without CORS headers", x: pre("PUT", "", 400, hdr()), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block", "PREFLIGHT_STATUS_NOT_OK:block"}, msgHas: "2xx status"},
 		{name: "preflight 200 without CORS headers: no list findings", x: pre("PUT", "x-a", 200, hdr()), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block"}},
 		{name: "preflight wrong origin still checks lists", x: pre("PUT", "", 200, hdr("Access-Control-Allow-Origin", "https://other.test", "Access-Control-Allow-Methods", "GET")), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISMATCH:block", "PREFLIGHT_METHOD_NOT_ALLOWED:block"}},
 		{name: "authorization via star, omit", x: pre("GET", "authorization", 200, hdr("Access-Control-Allow-Origin", testOrigin, "Access-Control-Allow-Headers", "*")), verdict: VerdictAllowed, pre: true, codes: []string{"AUTHZ_WILDCARD_NONCONFORMANT:warn"}},
@@ -176,8 +176,36 @@ func checkCases() []checkCase {
 		{name: "ESP basic static origin needs no Vary", x: withPolicy(get(hdr("Access-Control-Allow-Origin", testOrigin)), &Policy{Proxy: ESP, Preset: PresetBasic, AllowOrigin: testOrigin}, nil), verdict: VerdictAllowed},
 		{name: "config origin list", x: withPolicy(get(hdr()), basic("https://a.example.com,https://b.example.com", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_ORIGIN_NOT_SERIALIZED:warn"}, msgHas: "is a list"},
 		{name: "config origin trailing slash", x: withPolicy(get(hdr()), basic(testOrigin+"/", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_ORIGIN_NOT_SERIALIZED:warn"}, msgHas: "trailing slash"},
+		// errors the browser hides behind a CORS error
+		{name: "backend 401 without CORS headers names status, body and fix", x: withPolicy(hidden("GET", 401, false, `{"code":401,"message":"Method doesn't allow unregistered callers"}`), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "401 Unauthorized from the backend, with the body `{\"code\":401,\"message\":\"Method doesn't allow unregistered callers\"}`. The request was refused for its credentials: send the API key"},
+		{name: "401 hint: set --cors_preset", x: withPolicy(hidden("GET", 401, false, "denied"), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "Or set --cors_preset"},
+		{name: "401 hint: origin not allowed", x: withPolicy(hidden("GET", 401, false, "denied"), basic("https://app.example.com", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "this origin is not one of them"},
+		{name: "preflight 401 from a secured options operation", x: withPolicy(hidden("OPTIONS", 401, false, ""), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block", "PREFLIGHT_STATUS_NOT_OK:block"}, msgHas: "remove the security from the spec's options operation"},
+		{name: "ESPv2's own 405", x: withPolicy(hidden("DELETE", 405, true, `{"code":405}`), basic(testOrigin, false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "from the proxy, with the body `{\"code\":405}`. ESPv2's own 404 and 405 never carry CORS headers"},
+		{name: "ESPv2's preflight 400", x: withPolicy(hidden("OPTIONS", 400, true, `{"code":400}`), basic("https://app.example.com", false), nil), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block", "PREFLIGHT_STATUS_NOT_OK:block"}, msgHas: "did not answer this preflight"},
+		{name: "ESPv2's 405 to OPTIONS without CORS configuration", x: withPolicy(hidden("OPTIONS", 405, true, ""), &Policy{Proxy: ESPv2}, nil), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block", "PREFLIGHT_STATUS_NOT_OK:block"}, msgHas: "no route for OPTIONS"},
+		{name: "ESP's 403 to OPTIONS", x: withPolicy(hidden("OPTIONS", 403, true, ""), &Policy{Proxy: ESP}, nil), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block", "PREFLIGHT_STATUS_NOT_OK:block"}, msgHas: "ESP answers 403"},
+		{name: "ESP's 404", x: withPolicy(hidden("GET", 404, true, ""), &Policy{Proxy: ESP}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "ESP has no method"},
+		{name: "proxy 503", x: withPolicy(hidden("GET", 503, true, ""), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "no answer from the backend"},
+		{name: "proxy 400 for a rejected path", x: withPolicy(hidden("GET", 400, true, `{"code":400,"message":""}`), &Policy{Proxy: ESPv2}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "before routing it"},
+		{name: "preflight refused before routing", x: withPolicy(hidden("OPTIONS", 431, true, ""), &Policy{Proxy: ESPv2}, nil), verdict: VerdictBlocked, pre: true, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block", "PREFLIGHT_STATUS_NOT_OK:block"}, msgHas: "refused the preflight before routing"},
+		{name: "backend 500 body is quoted when not plain", x: withPolicy(hidden("GET", 500, false, "boom\x00\n"+strings.Repeat("x", 300)), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: `with the body "boom\x00\n` + strings.Repeat("x", 194) + `"…`},
+		{name: "backend 500 generic fix", x: withPolicy(hidden("GET", 500, false, "oops"), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "error responses lack Access-Control-Allow-Origin"},
+		{name: "a 2xx without CORS headers is no hidden error", x: withPolicy(hidden("GET", 200, false, "fine"), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block"}},
+		{name: "an error with CORS headers is readable", x: &Exchange{Method: "GET", RequestHeader: hdr("Origin", testOrigin), Status: 401, ResponseHeader: hdr("Access-Control-Allow-Origin", "*"), Body: []byte("denied")}, verdict: VerdictAllowed},
 		{name: "config regex unescaped dot", x: withPolicy(get(hdr()), regex(`https://app.example.com`, false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_REGEX_UNESCAPED_DOT:warn"}, msgHas: "offset 11"},
 	}
+}
+
+// hidden is a response without CORS headers to method from testOrigin (a
+// preflight for PUT when method is OPTIONS).
+func hidden(method string, status int, proxyMade bool, body string) *Exchange {
+	req := hdr("Origin", testOrigin)
+	if method == "OPTIONS" {
+		req.Set("Access-Control-Request-Method", "PUT")
+	}
+	return &Exchange{Method: method, RequestHeader: req, Status: status, ResponseHeader: hdr("Content-Type", "application/json"),
+		ProxyMade: proxyMade, Body: []byte(body)}
 }
 
 func findingCodes(fs []Finding) []string {
@@ -229,9 +257,10 @@ func TestCheckCoversEveryCode(t *testing.T) {
 		CodeACAONull, CodeAnyOriginWithCredentials, CodeBackendCORSOutsideProxyPolicy,
 		CodeMissingVaryOrigin, CodeMaxAgeAboveBrowserCap, CodeMaxAgeInvalid, CodePNANotGranted,
 		CodeConfigOriginNotSerialized, CodeConfigRegexUnescapedDot,
+		CodeErrorHiddenAsCORS, // corsgate's own, not in reference §4
 	}
-	if len(all) != 19 {
-		t.Fatalf("reference §4 has 19 codes, list has %d", len(all))
+	if len(all) != 20 {
+		t.Fatalf("reference §4 has 19 codes and corsgate adds 1, list has %d", len(all))
 	}
 	seen := map[string]bool{}
 	for _, tc := range checkCases() {

@@ -120,6 +120,12 @@ func proxyScenarios() []proxyScenario {
 		{name: "esp-regex-matches-anywhere", cfg: "esp-regex-partial", fetch: fetchSpec{Creds: omit, Method: "PUT"}, want: cors.VerdictAllowed},
 		{name: "esp-no-cors-403", cfg: "esp-none", fetch: fetchSpec{Creds: omit, Method: "PUT"}, want: cors.VerdictBlocked, code: cors.CodePreflightStatusNotOK},
 		{name: "esp-allowcors-backend-with-cors", cfg: "esp-allowcors-cors", fetch: fetchSpec{Creds: omit, Method: "PUT"}, want: cors.VerdictAllowed},
+		// Routing details: ESPv2 accepts one trailing slash and normalises
+		// the path; its 405 is a real error hidden behind a CORS error.
+		{name: "trailing-slash-put", cfg: "basic-exact", path: "/v1/items/trailing-slash-put/", fetch: fetchSpec{Creds: omit, Method: "PUT", Headers: json, Body: "{}"}, want: cors.VerdictAllowed},
+		{name: "double-slash-get", cfg: "basic-exact", path: "//v1//items/double-slash-get", fetch: fetchSpec{Creds: omit}, want: cors.VerdictAllowed},
+		{name: "proxy-405-hidden-as-cors", cfg: "basic-exact", path: "/v1/items/proxy-405-hidden-as-cors/", fetch: fetchSpec{Creds: omit, Method: "DELETE"}, want: cors.VerdictBlocked, code: cors.CodeErrorHiddenAsCORS},
+		{name: "esp-trailing-slash-put", cfg: "esp-basic-exact", path: "/v1/items/esp-trailing-slash-put/", fetch: fetchSpec{Creds: omit, Method: "PUT", Headers: json, Body: "{}"}, want: cors.VerdictAllowed},
 	}
 }
 
@@ -208,7 +214,8 @@ func startProxy(t *testing.T, cfg proxyConfig, pageOrigin string) *servedProxy {
 	beURL, _ := url.Parse(be.URL)
 	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: beURL, Observe: func(r *proxy.Record) {
 		x := &cors.Exchange{Method: r.Method, RequestHeader: r.RequestHeader.Clone(), Status: r.Status,
-			ResponseHeader: r.ResponseHeader.Clone(), Policy: &sp.policy}
+			ResponseHeader: r.ResponseHeader.Clone(), Policy: &sp.policy, ProxyMade: r.ProxyMade,
+			Body: append([]byte(nil), r.Body...)}
 		if r.BackendHeader != nil {
 			x.BackendHeader = r.BackendHeader.Clone()
 		}

@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,6 +21,8 @@ type rawScenario struct {
 	pre       []string
 	status    int
 	resp      []string
+	body      string // the actual response's body
+	code      string // a finding the checker must report (optional)
 }
 
 // ESPv2's preflight answer with its default flags (esp-v2 reference §1.4).
@@ -82,6 +85,14 @@ func rawScenarios() []rawScenario {
 		{name: "include-preflight-acac-two-lines", fetch: fetchSpec{Creds: incl, Method: "PUT"}, preStatus: 200, pre: with(acao, "Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", "PUT"), status: 200, resp: with(acao, "Access-Control-Allow-Credentials", "true")},
 		{name: "preflight-redirect-301", fetch: fetchSpec{Creds: omit, Method: "PUT"}, preStatus: 301, pre: with(acao, "Access-Control-Allow-Methods", "PUT", "Location", "/elsewhere"), status: 200, resp: acao},
 		{name: "include-aceh-listed", fetch: fetchSpec{Creds: incl, Read: "X-Custom"}, status: 200, resp: with(acao, "Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Custom", "X-Custom", "v")},
+		// An allowed actual request refused with 401 and no CORS headers (an
+		// API-key or JWT rejection under allowCors): the page sees only a
+		// CORS error, and the checker names the 401 and its body.
+		{name: "put-allowed-then-401-without-cors", fetch: fetchSpec{Creds: omit, Method: "PUT", Headers: map[string]string{"Content-Type": "application/json"}, Body: "{}"},
+			preStatus: 204, pre: with(acao, "Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "content-type"),
+			status: 401, resp: []string{"Content-Type", "application/json"}, body: `{"code":401,"message":"UNAUTHENTICATED: Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."}`,
+			code: cors.CodeErrorHiddenAsCORS},
+		{name: "get-401-with-cors", fetch: fetchSpec{Creds: omit}, status: 401, resp: acao, body: `{"code":401}`},
 		{name: "content-type-quote-unsafe", fetch: fetchSpec{Creds: omit, Method: "POST", Headers: map[string]string{"Content-Type": `text/plain; charset="utf-8"`}, Body: "x"}, preStatus: 200, pre: acao, status: 200, resp: acao},
 	}
 }
@@ -116,10 +127,16 @@ func TestRawServersAgreeWithChromium(t *testing.T) {
 			w.Header().Add(kv[i], v)
 		}
 		w.Header().Set("Cache-Control", "no-store")
+		body := ""
+		if r.Method != http.MethodOptions {
+			body = s.body
+		}
 		rec.add(r.URL.Path, &cors.Exchange{
 			Method: r.Method, RequestHeader: r.Header.Clone(), Status: status, ResponseHeader: w.Header().Clone(),
+			Body: []byte(body),
 		})
 		w.WriteHeader(status)
+		io.WriteString(w, body)
 	}))
 	t.Cleanup(api.Close)
 
@@ -130,6 +147,12 @@ func TestRawServersAgreeWithChromium(t *testing.T) {
 			o := p.fetch(f)
 			j := judge(t, rec.get("/"+s.name), f.Creds)
 			assertAgree(t, f, o, j)
+			if s.code != "" && !hasCode(j.findings, s.code) {
+				t.Errorf("checker did not report %s; findings %v", s.code, codes(j.findings))
+			}
+			if s.code == cors.CodeErrorHiddenAsCORS && o.OK {
+				t.Errorf("the page read the %d although the checker says it is hidden", o.Status)
+			}
 			t.Logf("browser ok=%v %s; checker %s %v", o.OK, o.Error, j.verdict, codes(j.findings))
 		})
 	}

@@ -488,6 +488,7 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 			return cors.Check(&cors.Exchange{
 				Method: rec.Method, RequestHeader: rec.RequestHeader, Status: rec.Status,
 				ResponseHeader: rec.ResponseHeader, Credentials: credMode, Policy: &pol, BackendHeader: rec.BackendHeader,
+				ProxyMade: rec.ProxyMade, Body: rec.Body,
 			})
 		}
 		var res cors.Result

@@ -194,6 +194,19 @@ func TestServeEndToEnd(t *testing.T) {
 	if !codes["ACAO_MISSING"] {
 		t.Errorf("disallowed origin: findings %v lack ACAO_MISSING", codes)
 	}
+	// The proxy's own 404 is hidden behind a CORS error: the finding names
+	// the real status and body (the Record's ProxyMade and Body reach the
+	// checker).
+	hiddenMsg := ""
+	for _, f := range entries[3]["findings"].([]any) {
+		if fm := f.(map[string]any); fm["code"] == "ERROR_HIDDEN_AS_CORS" {
+			hiddenMsg = fm["message"].(string)
+		}
+	}
+	if !strings.Contains(hiddenMsg, "404 Not Found from the proxy, with the body `{\"code\":404,\"message\":\"The current request is not defined by this API.\"}`") ||
+		entries[3]["verdict"] != "blocked" {
+		t.Errorf("GET /nowhere: verdict %v, ERROR_HIDDEN_AS_CORS message %q", entries[3]["verdict"], hiddenMsg)
+	}
 	if f := entries[4]["findings"].([]any); len(f) != 0 || entries[4]["verdict"] != "not a CORS request" {
 		t.Errorf("non-CORS entry: %v", entries[4])
 	}

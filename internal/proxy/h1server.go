@@ -546,6 +546,9 @@ type response struct {
 	// useDec: the header is dec's fields, not hdr (writeDecision).
 	useDec bool
 	dec    cors.Decision
+	// keepZeroLength: a 204 still carries "Content-Length: 0" (ESP's
+	// preflight answer, see zeroLength204).
+	keepZeroLength bool
 }
 
 const pendingMax = 4 << 10
@@ -668,8 +671,26 @@ func (w *response) writeDecision(d *cors.Decision) bool {
 	}
 	w.dec = *d
 	w.useDec = true
+	w.keepZeroLength = zeroLength204(d)
 	w.WriteHeader(d.Status)
 	return true
+}
+
+// zeroLength204 reports whether d is ESP v1's preflight answer, a 204 with
+// the "Content-Length: 0" that ESP's nginx configuration adds with
+// add_header (cloudendpoints/esp start_esp/nginx-auto.conf.template) and
+// that nginx sends although a 204 has no body, unlike net/http, which drops
+// it (seen with Debian's nginx 1.22, docs/serve.md; TestNginxAgrees).
+func zeroLength204(d *cors.Decision) bool {
+	if d.Status != http.StatusNoContent {
+		return false
+	}
+	for _, f := range d.Fields() {
+		if f.Name == "Content-Length" && f.Value == "0" {
+			return true
+		}
+	}
+	return false
 }
 
 // Flush sends what is buffered; a response of unknown length becomes chunked.
@@ -803,6 +824,8 @@ func (w *response) sendHead() {
 			if v := hdr["Content-Length"]; len(v) > 0 {
 				writeField(bw, "Content-Length", v[0])
 			}
+		} else if w.keepZeroLength && w.status == http.StatusNoContent {
+			bw.WriteString("Content-Length: 0\r\n")
 		}
 	case w.length >= 0:
 		bw.WriteString("Content-Length: ")
@@ -1223,9 +1246,11 @@ const headerPNA = "Access-Control-Request-Private-Network"
 // http.Request, for the event loop's preflight path. It reports false for
 // every head it is not sure to read exactly as parseRequestHead + viewOf
 // would (then the request takes the full path): anything parseRequestHead
-// refuses, a target that is not plain path characters, Content-Length or
-// Pragma fields, Connection: close or upgrade, repeated Origin or
-// Access-Control-Request-* fields. One allocation: the head as a string.
+// refuses, a target that is not plain path characters, Content-Length,
+// Pragma or X-HTTP-Method-Override fields, Connection: close or upgrade,
+// repeated Origin or Access-Control-Request-* fields. One allocation: the
+// head as a string (and the normalised path, for the rare path ESPv2
+// normalises).
 func viewRawHead(head []byte, v *reqView) bool {
 	eol, sp1, sp2, ok := parseRequestLine(head)
 	if !ok {
@@ -1238,7 +1263,8 @@ func viewRawHead(head []byte, v *reqView) bool {
 	if !simpleTarget(&u, target) || u.RawPath != "" {
 		return false
 	}
-	v.path = u.Path
+	v.path, v.fragment = u.Path, false // a simple target has no '%' and no '#'
+	v.override, v.overrideOK = "", false
 	v.originOK, v.acrmOK, v.acrhOK, v.pnaOK, v.cookie = false, false, false, false, false
 	v.origin, v.acrm, v.acrh, v.pna = "", "", "", ""
 	n := len(v.method) + len(target)
@@ -1259,7 +1285,9 @@ func viewRawHead(head []byte, v *reqView) bool {
 				return false
 			}
 			hostSeen = true
-		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade", "Pragma":
+		case "Content-Length", "Transfer-Encoding", "Expect", "Upgrade", "Pragma", headerMethodOverride:
+			// A method override changes the request the proxies route; the
+			// full path handles it.
 			return false
 		case "Connection":
 			// Browsers send "Connection: keep-alive"; close and upgrade

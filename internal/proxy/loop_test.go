@@ -303,17 +303,20 @@ func answerBytes(h *Handler, head []byte, raw bool) (out string, ok bool) {
 }
 
 // rawTestHeads are request heads around the allowed preflight: methods,
-// escaped and unknown paths, repeated and odd CORS fields, fields that send a
-// request down the full path, cookies and Private Network Access.
+// escaped, unknown, trailing-slash and non-normalised paths, repeated and odd
+// CORS fields, fields that send a request down the full path (a method
+// override among them), cookies and Private Network Access.
 func rawTestHeads() []string {
 	var heads []string
 	for _, m := range []string{"OPTIONS", "GET", "options"} {
-		for _, path := range []string{"/v1/shelves", "/v1/shelves/7?x=1", "/v1/shelves/a%2Fb", "/nowhere", "/v1/shelves/(x)"} {
+		for _, path := range []string{"/v1/shelves", "/v1/shelves/7?x=1", "/v1/shelves/a%2Fb", "/nowhere", "/v1/shelves/(x)",
+			"/v1/shelves/", "//v1//shelves", "/v1/x/../shelves/./7", "/../v1/shelves", "/v1/%73helves", "/v1\\shelves"} {
 			for _, o := range []string{"", "Origin: " + appOrigin + "\r\n", "Origin: https://evil.example\r\n", "Origin: " + appOrigin + "\r\nOrigin: x\r\n", "origin:  " + appOrigin + " \r\n"} {
 				for _, pre := range []string{"", "Access-Control-Request-Method: PUT\r\n", "Access-Control-Request-Method: PUT\r\nAccess-Control-Request-Headers: content-type, x-a\r\n", "Access-Control-Request-Method:\r\n"} {
 					for _, extra := range []string{"", "Pragma: no-cache\r\n", "Connection: close\r\n", "Connection: keep-alive\r\n", "Connection: Keep-Alive, Upgrade\r\n", "Content-Length: 0\r\n", "X-Pad: " + strings.Repeat("p", MaxRequestHeaderBytes) + "\r\n",
 						"Cookie: a=b\r\n", "cookie:\r\n", "Access-Control-Request-Private-Network: true\r\n",
-						"Access-Control-Request-Private-Network: true\r\nAccess-Control-Request-Private-Network: true\r\n"} {
+						"Access-Control-Request-Private-Network: true\r\nAccess-Control-Request-Private-Network: true\r\n",
+						"X-HTTP-Method-Override: GET\r\n", "x-http-method-override: OPTIONS\r\n"} {
 						heads = append(heads, m+" "+path+" HTTP/1.1\r\nHost: h\r\n"+o+pre+extra+"\r\n")
 					}
 				}
@@ -389,12 +392,38 @@ func TestPreflightRawSameAnswer(t *testing.T) {
 	if answered < 100 {
 		t.Errorf("the raw path answered only %d of the heads", answered)
 	}
+	// A path ESPv2 normalises is answered from the raw head too; a method
+	// override and a path nginx refuses are not (the full path answers).
+	pre := "Origin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"
+	espv2, esp := hs[0], hs[6]
+	if esp.engine.Proxy() != cors.ESP || espv2.engine.Proxy() != cors.ESPv2 {
+		t.Fatal("rawHandlers changed order")
+	}
+	for _, tc := range []struct {
+		h    *Handler
+		head string
+		raw  bool
+	}{
+		{espv2, "OPTIONS //v1/./shelves/ HTTP/1.1\r\nHost: h\r\n" + pre, true},
+		{espv2, "OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nX-HTTP-Method-Override: OPTIONS\r\n" + pre, false},
+		{esp, "OPTIONS /v1/shelves/ HTTP/1.1\r\nHost: h\r\n" + pre, true},
+		{esp, "OPTIONS /../v1/shelves HTTP/1.1\r\nHost: h\r\n" + pre, false},
+	} {
+		if _, ok := answerBytes(tc.h, []byte(tc.head), true); ok != tc.raw {
+			t.Errorf("%q: answered from the raw head %v, want %v", tc.head, ok, tc.raw)
+		}
+		if _, ok := answerBytes(tc.h, []byte(tc.head), false); !ok {
+			t.Errorf("%q: the full path does not answer it", tc.head)
+		}
+	}
 }
 
 func FuzzPreflightRaw(f *testing.F) {
 	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
 	f.Add([]byte("OPTIONS /v1/shelves/1?q HTTP/1.1\r\nHost: h\r\nOrigin: https://a.example.com\r\nAccess-Control-Request-Method: GET\r\nAccess-Control-Request-Headers: a\r\n\r\n"))
 	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\ncookie: x\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Private-Network: true\r\n\r\n"))
+	f.Add([]byte("OPTIONS //v1/x/../shelves/ HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
+	f.Add([]byte("POST /v1/shelves HTTP/1.1\r\nHost: h\r\nX-HTTP-Method-Override: OPTIONS\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
 	hs := rawHandlers(f, nil)
 	observed := newObservedHandlers(f)
 	f.Fuzz(func(t *testing.T, data []byte) {

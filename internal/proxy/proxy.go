@@ -15,6 +15,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -46,7 +47,22 @@ const (
 	// 431 and ESPv2's local_reply_config wraps it as JSON. We chose the HTTP
 	// status text as the message.
 	MsgHeadersTooLarge = "Request Header Fields Too Large"
+	// MsgBadPath is the message of Envoy's 400 for a path it rejects before
+	// routing (a '#', or an escaped NUL): its local reply has no body text
+	// (see pathnorm.go).
+	MsgBadPath = ""
 )
+
+// headerMethodOverride is X-HTTP-Method-Override in Go's canonical form.
+// ESPv2's header sanitizer, the first HTTP filter, replaces the method with
+// its first value and removes it; the route is then chosen again, and the
+// CORS filter sees the new method (esp-v2 v2.55.7
+// src/envoy/http/header_sanitizer/filter.cc, src/envoy/utils/http_header_utils.cc
+// handleHttpMethodOverride; src/go/configgenerator/filter_generator.go for
+// the order). ESP v1 routes and checks with it too, but forwards the
+// request unchanged (cloudendpoints/esp src/api_manager/context/request_context.cc,
+// GetRequestHTTPMethodWithOverride).
+const headerMethodOverride = "X-Http-Method-Override"
 
 // ESP v1 texts (cloudendpoints/esp src/api_manager/check_service_control.cc,
 // src/nginx/t/cors_disabled.t).
@@ -78,10 +94,21 @@ type Record struct {
 	BackendHeader http.Header
 	// Route names what answered: "operation", "allowCors", "preflight-route",
 	// "cors-preflight" (the CORS filter or nginx answered), "cors-fallback-400",
-	// "method-not-allowed-405", "not-defined-404", "esp-no-cors-403",
-	// "esp-not-found-404", "headers-too-large-431".
+	// "method-not-allowed-405", "not-defined-404", "path-rejected-400",
+	// "esp-no-cors-403", "esp-not-found-404", "esp-bad-request-400",
+	// "headers-too-large-431".
 	Route string
+	// ProxyMade: the proxy made the response itself (a preflight answer, a
+	// direct reply, an upstream failure), not the backend.
+	ProxyMade bool
+	// Body holds the first bytes (at most RecordBodyMax) of a response the
+	// proxy made or of one with an error status (400 and above); nil for
+	// other responses. Like the headers, it is valid during the call only.
+	Body []byte
 }
+
+// RecordBodyMax is how much of a response body a Record keeps.
+const RecordBodyMax = 512
 
 // PreflightRecord is what ObservePreflight gets for an allowed preflight:
 // the request fields its judgement depends on, as they were received (each
@@ -154,9 +181,9 @@ type Handler struct {
 	observePF  func(*PreflightRecord) bool
 
 	// Precomputed direct-response bodies.
-	body400, body404, body431 []byte
-	body405                   map[*Template][]byte
-	espBody403, espBody404    []byte
+	body400, body404, body431, bodyBadPath []byte
+	body405                                map[*Template][]byte
+	espBody403, espBody404, espBody400     []byte
 }
 
 // New builds a Handler.
@@ -177,6 +204,10 @@ func New(o Options) (*Handler, error) {
 		body404: jsonBody(404, MsgNotDefined),
 		body431: jsonBody(431, MsgHeadersTooLarge),
 		body405: map[*Template][]byte{},
+		// Envoy's local reply for a rejected path, through ESPv2's JSON
+		// local_reply_config.
+		bodyBadPath: jsonBody(400, MsgBadPath),
+		espBody400:  nginxErrorPage(http.StatusBadRequest),
 		// ESP v1 writes google.rpc.Status JSON: code is the RPC code
 		// (7 PERMISSION_DENIED, 5 NOT_FOUND), not the HTTP status. ESP also
 		// adds a "details" array, which we leave out.
@@ -290,6 +321,7 @@ type writer struct {
 	forwarded, unreached bool
 	capture              bool
 	backend              http.Header
+	body                 []byte // see Record.Body, kept when capture is set
 }
 
 func (w *writer) WriteHeader(code int) {
@@ -316,6 +348,9 @@ func (w *writer) WriteHeader(code int) {
 func (w *writer) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.WriteHeader(http.StatusOK)
+	}
+	if w.capture && (w.local || w.status >= 400) && len(w.body) < RecordBodyMax {
+		w.body = append(w.body, b[:min(len(b), RecordBodyMax-len(w.body))]...)
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -413,7 +448,7 @@ func (h *Handler) serveHTTP(rw http.ResponseWriter, r *http.Request, p *plan) {
 			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Host: r.Host,
 			RequestHeader: r.Header, Status: w.status, ResponseHeader: rw.Header(),
 			BackendReached: w.forwarded && !w.unreached,
-			BackendHeader:  w.backend, Route: route,
+			BackendHeader:  w.backend, Route: route, ProxyMade: w.local, Body: w.body,
 		}
 		h.observe(rec)
 	}
@@ -436,9 +471,11 @@ const (
 	route405            = "method-not-allowed-405"
 	route404            = "not-defined-404"
 	route431            = "headers-too-large-431"
+	routeBadPath        = "path-rejected-400"
 	routeESPBackend     = "operation"
 	routeESP403         = "esp-no-cors-403"
 	routeESP404         = "esp-not-found-404"
+	routeESP400         = "esp-bad-request-400"
 )
 
 // step is what the handler does with a request once routed and decided.
@@ -458,6 +495,12 @@ type plan struct {
 	d     cors.Decision
 	code  int
 	body  []byte
+	html  bool // body is nginx's HTML error page, not JSON
+	// upstream: ESPv2 sends the backend another request line than the
+	// client's: method is the overriding method, path the normalised one
+	// (see upstreamRequest).
+	upstream     bool
+	method, path string
 }
 
 func (h *Handler) serve(w *writer, r *http.Request, planned *plan) string {
@@ -479,21 +522,59 @@ func (h *Handler) serve(w *writer, r *http.Request, planned *plan) string {
 		// On corsgate's own server, and when nobody reads the response
 		// header afterwards, the fields go straight from the decision to the
 		// connection (the same bytes, without the header map).
-		if rs, ok := w.ResponseWriter.(*response); !ok || h.observe != nil || !rs.writeDecision(&w.d) {
+		rs, ok := w.ResponseWriter.(*response)
+		if !ok || h.observe != nil || !rs.writeDecision(&w.d) {
+			if ok {
+				rs.keepZeroLength = zeroLength204(&w.d)
+			}
 			cors.WritePreflight(w.ResponseWriter, &w.d)
 		}
 		w.status = w.d.Status
 	case stepDirect:
-		h.direct(w, p.code, p.body)
+		h.direct(w, p.code, p.body, p.html)
 	default:
+		if p.upstream {
+			r = upstreamRequest(r, &p)
+		}
 		h.forward(w, r)
 	}
 	return p.route
 }
 
+// upstreamRequest is the request ESPv2 forwards when it changed the request
+// line: the overriding method (and no X-HTTP-Method-Override field) and the
+// normalised path; the query, body and every other field as received.
+func upstreamRequest(r *http.Request, p *plan) *http.Request {
+	out := new(http.Request)
+	*out = *r
+	out.Method = p.method
+	u := *r.URL
+	u.RawPath = p.path
+	if dec, err := url.PathUnescape(p.path); err == nil {
+		u.Path = dec
+	}
+	out.URL = &u
+	out.RequestURI = p.path
+	if u.RawQuery != "" || u.ForceQuery {
+		out.RequestURI += "?" + u.RawQuery
+	}
+	if _, ok := r.Header[headerMethodOverride]; ok {
+		out.Header = r.Header.Clone()
+		delete(out.Header, headerMethodOverride)
+	}
+	return out
+}
+
 // reqView is what routing and the CORS decision read from a request.
 type reqView struct {
-	method, path             string // path: escaped, as Envoy matches :path
+	method string
+	// path is the request target's path part as sent (before any '?');
+	// fragment reports a '#' anywhere in the target.
+	path     string
+	fragment bool
+	// override is the first X-HTTP-Method-Override value, if overrideOK.
+	override                 string
+	overrideOK               bool
 	origin, acrm, acrh       string // as cors.HeaderValue gives them
 	originOK, acrmOK, acrhOK bool   // present
 	headerBytes              int    // see headerBytes
@@ -505,11 +586,31 @@ type reqView struct {
 }
 
 func viewOf(r *http.Request, v *reqView) {
-	v.method, v.path = r.Method, r.URL.EscapedPath()
+	v.method = r.Method
+	v.path, v.fragment = targetPath(r)
+	if vs := r.Header[headerMethodOverride]; len(vs) > 0 {
+		v.override, v.overrideOK = vs[0], true
+	}
 	v.origin, v.originOK = cors.HeaderValue(r.Header, cors.HeaderOrigin)
 	v.acrm, v.acrmOK = cors.HeaderValue(r.Header, cors.HeaderACRM)
 	v.acrh, v.acrhOK = cors.HeaderValue(r.Header, cors.HeaderACRH)
 	v.headerBytes = headerBytes(r)
+}
+
+// targetPath returns the path part of r's request target as the client sent
+// it (what Envoy's :path and nginx's unparsed URI hold), and whether the
+// target has a '#'. A request built without a RequestURI, or with an
+// absolute-form target, uses its URL's escaped path.
+func targetPath(r *http.Request) (string, bool) {
+	t := r.RequestURI
+	if t == "" || t[0] != '/' {
+		return r.URL.EscapedPath(), false
+	}
+	frag := strings.IndexByte(t, '#') >= 0
+	if q := strings.IndexByte(t, '?'); q >= 0 {
+		t = t[:q]
+	}
+	return t, frag
 }
 
 func (h *Handler) plan(r *http.Request, p *plan) {
@@ -533,21 +634,37 @@ func (h *Handler) planView(r *reqView, p *plan) {
 	h.planESPv2(r, p)
 }
 
-// planESPv2: route first (esp-v2 route_generator.go order), then the CORS
-// filter (Envoy cors_filter.cc), which skips direct-response routes.
+// planESPv2: the connection manager's path checks (pathnorm.go), the header
+// sanitizer's method override, the route (esp-v2 route_generator.go order),
+// then the CORS filter (Envoy cors_filter.cc), which skips direct-response
+// routes.
 //
-// Paths are matched in their escaped form, as Envoy matches :path (so %2F
-// stays inside one segment).
+// Paths are matched in their normalised, still escaped form, as Envoy
+// matches :path (so %2F stays inside one segment).
 func (h *Handler) planESPv2(r *reqView, p *plan) {
+	path, ok := envoyPath(r.path)
+	if !ok || r.fragment {
+		p.route, p.step, p.code, p.body = routeBadPath, stepDirect, http.StatusBadRequest, h.bodyBadPath
+		return
+	}
+	method := r.method
+	if r.overrideOK {
+		// Not pinned by an ESPv2 test for OPTIONS: an override to OPTIONS
+		// makes the request a preflight candidate for the CORS filter, as
+		// the filter order implies.
+		method = r.override
+	}
+	p.method, p.path = method, path
+	p.upstream = r.overrideOK || path != r.path
 	origin, originPresent := r.origin, r.originOK
 	acrm, acrmPresent := r.acrm, r.acrmOK
-	l := h.table.lookup(r.method, r.path)
+	l := h.table.lookupESPv2(method, path)
 	switch {
 	case l.backend: // 1. backend routes (spec operations, x-google-allow: all)
 		p.route = routeOperation
 	case l.options: // 2. allowCors OPTIONS routes
 		p.route = routeAllowCors
-	case r.method == http.MethodOptions && h.engine.On():
+	case method == http.MethodOptions && h.engine.On():
 		// 4. the preflight route: OPTIONS + origin matcher + ACRM present,
 		// a cluster route (the filter answers it when it is a real preflight).
 		if acrmPresent && h.engine.PreflightRouteMatches(originPresent, origin) {
@@ -564,51 +681,71 @@ func (h *Handler) planESPv2(r *reqView, p *plan) {
 		p.route, p.step, p.code, p.body = route404, stepDirect, http.StatusNotFound, h.body404
 		return
 	}
-	p.d = h.engine.Decide(r.method, origin, acrm, r.acrh)
+	p.d = h.engine.Decide(method, origin, acrm, r.acrh)
 	if p.d.Action == cors.ActionRespond {
 		p.route, p.step = routeCORSPreflight, stepPreflight
 	}
 }
 
-// planESP: nginx's CORS block runs in the rewrite phase, before ESP's routing
-// and checks (cloudendpoints/esp start_esp/nginx-auto.conf.template,
-// src/nginx/module.cc); its headers are added with "always" to every response.
+// planESP: nginx parses the URI first (a bad one gets its 400 before any
+// location runs); its CORS block runs in the rewrite phase on the request's
+// own method, before ESP's routing and checks (cloudendpoints/esp
+// start_esp/nginx-auto.conf.template, src/nginx/module.cc); its headers are
+// added with "always" to every response. ESP routes the undecoded path with
+// X-HTTP-Method-Override applied, and forwards the request as received.
 func (h *Handler) planESP(r *reqView, p *plan) {
+	if nginxRejectsPath(r.path) {
+		p.route, p.step, p.code, p.body, p.html = routeESP400, stepDirect, http.StatusBadRequest, h.espBody400, true
+		return
+	}
 	p.d = h.engine.Decide(r.method, r.origin, "", "")
 	if p.d.Action == cors.ActionRespond {
 		p.route, p.step = routeCORSPreflight, stepPreflight
 		return
 	}
-	l := h.table.lookup(r.method, r.path)
+	method := r.method
+	if r.overrideOK {
+		method = r.override
+	}
+	l := h.table.lookupESP(method, r.path)
 	switch {
 	case l.backend:
 		p.route = routeESPBackend
 	case l.options:
 		// allowCors: the generated "CORS" method, no auth, to the backend.
 		p.route = routeAllowCors
-	case r.method == http.MethodOptions && !h.table.AllowCors:
-		// check_service_control.cc: OPTIONS without allowCors or a spec
-		// OPTIONS operation.
+	case method == http.MethodOptions:
+		// check_service_control.cc (CheckServiceControl): no method matched
+		// an OPTIONS request, whatever allowCors says (its routes cover only
+		// the spec's paths).
 		p.route, p.step, p.code, p.body = routeESP403, stepDirect, http.StatusForbidden, h.espBody403
 	default:
 		p.route, p.step, p.code, p.body = routeESP404, stepDirect, http.StatusNotFound, h.espBody404
 	}
 }
 
-// direct writes a proxy-made JSON reply. On ESPv2 these are direct-response
-// routes, so the CORS filter never decorates them (w.apply is false); ESP v1
-// decorates them (nginx add_header ... always).
-func (h *Handler) direct(w *writer, code int, body []byte) {
+// direct writes a proxy-made reply, JSON or (html) nginx's error page. On
+// ESPv2 these are direct-response routes or connection-manager replies, so
+// the CORS filter never decorates them (w.apply is false); ESP v1 decorates
+// its own (nginx add_header ... always), not nginx's 400 for a bad URI.
+func (h *Handler) direct(w *writer, code int, body []byte, html bool) {
 	hdr := w.ResponseWriter.Header()
 	hdr["Content-Type"] = contentTypeJSON
+	if html {
+		hdr["Content-Type"] = contentTypeHTML
+	}
 	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.local = true
 	w.WriteHeader(code)
+	if w.capture {
+		w.body = body[:min(len(body), RecordBodyMax)]
+	}
 	w.ResponseWriter.Write(body)
 }
 
 var (
 	contentTypeJSON  = []string{"application/json"}
+	contentTypeHTML  = []string{"text/html"}
 	protoHTTP        = []string{"http"}
 	forwardedHeaders = []string{"X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto"}
 )
@@ -650,7 +787,7 @@ func (h *Handler) upstreamError(rw http.ResponseWriter, r *http.Request, err err
 		}
 		body := nginxErrorPage(code)
 		hdr := rw.Header()
-		hdr["Content-Type"] = []string{"text/html"}
+		hdr["Content-Type"] = contentTypeHTML
 		hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 		rw.WriteHeader(code)
 		rw.Write(body)

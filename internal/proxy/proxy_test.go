@@ -1,6 +1,7 @@
 package proxy
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"net"
@@ -61,7 +62,7 @@ func loadTable(t testing.TB, src string) *Table {
 type backend struct {
 	srv  *httptest.Server
 	mu   sync.Mutex
-	hits []string // "METHOD path"
+	hits []string // "METHOD request-target", plus " override=V" when X-HTTP-Method-Override came
 	mode string
 }
 
@@ -69,7 +70,11 @@ func newBackend(t testing.TB, mode string) *backend {
 	b := &backend{mode: mode}
 	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b.mu.Lock()
-		b.hits = append(b.hits, r.Method+" "+r.URL.Path)
+		hit := r.Method + " " + r.RequestURI
+		if v, ok := r.Header["X-Http-Method-Override"]; ok {
+			hit += " override=" + strings.Join(v, ",")
+		}
+		b.hits = append(b.hits, hit)
 		b.mu.Unlock()
 		switch b.mode {
 		case "cors": // a backend that does CORS itself
@@ -97,6 +102,16 @@ func (b *backend) reached() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.hits)
+}
+
+// last is the last request the backend saw ("" if none).
+func (b *backend) last() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.hits) == 0 {
+		return ""
+	}
+	return b.hits[len(b.hits)-1]
 }
 
 func startProxy(t testing.TB, tb *Table, p *cors.Policy, backendURL string, observe func(*Record)) string {
@@ -155,6 +170,40 @@ func do(t *testing.T, base, method, path string, hdr http.Header, b *backend) ex
 	if err != nil {
 		t.Fatal(err)
 	}
+	return readExchange(t, resp, b, before)
+}
+
+// doRaw is do with the request target written exactly as given (Go's client
+// would clean or escape "//", "\", "#" and the like).
+func doRaw(t *testing.T, base, method, target string, hdr http.Header, b *backend) exchange {
+	t.Helper()
+	before := b.reached()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(10 * time.Second))
+	var head strings.Builder
+	head.WriteString(method + " " + target + " HTTP/1.1\r\nHost: " + testHost + "\r\nConnection: close\r\n")
+	for k, vs := range hdr {
+		for _, v := range vs {
+			head.WriteString(k + ": " + v + "\r\n")
+		}
+	}
+	head.WriteString("\r\n")
+	if _, err := io.WriteString(c, head.String()); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: method})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return readExchange(t, resp, b, before)
+}
+
+func readExchange(t *testing.T, resp *http.Response, b *backend, before int) exchange {
+	t.Helper()
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	x := exchange{status: resp.StatusCode, vary: resp.Header.Values("Vary"), reached: b.reached() > before, body: string(body)}
@@ -197,13 +246,18 @@ type behaviour struct {
 	name      string
 	allowCors bool
 	specExtra string
+	spec      string // a whole spec instead of testSpec
 	policy    *cors.Policy
 	backend   string // "", "cors", "500", "down"
 	method    string
 	path      string
+	raw       bool // send path as the request target byte for byte
 	req       http.Header
 	want      exchange
 	bodyHas   string // when want.body is empty: a substring the body must hold
+	// backendSaw, if set, is the backend's record of the request (see
+	// backend.hits): the method and target the proxy forwarded.
+	backendSaw string
 }
 
 func runBehaviours(t *testing.T, cases []behaviour) {
@@ -219,8 +273,20 @@ func runBehaviours(t *testing.T, cases []behaviour) {
 				target = "http://" + ln.Addr().String()
 				ln.Close()
 			}
-			base := startProxy(t, loadTable(t, testSpec(tc.allowCors, tc.specExtra)), tc.policy, target, nil)
-			got := do(t, base, tc.method, tc.path, tc.req, b)
+			src := tc.spec
+			if src == "" {
+				src = testSpec(tc.allowCors, tc.specExtra)
+			}
+			base := startProxy(t, loadTable(t, src), tc.policy, target, nil)
+			var got exchange
+			if tc.raw {
+				got = doRaw(t, base, tc.method, tc.path, tc.req, b)
+			} else {
+				got = do(t, base, tc.method, tc.path, tc.req, b)
+			}
+			if tc.backendSaw != "" && b.last() != tc.backendSaw {
+				t.Errorf("the backend saw %q, want %q", b.last(), tc.backendSaw)
+			}
 			want := tc.want
 			if tc.bodyHas != "" {
 				if !strings.Contains(got.body, tc.bodyHas) {
@@ -402,9 +468,13 @@ func TestESPPreflightContentHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	// Go's server drops Content-Length on a 204; Content-Type stays.
+	// nginx sends both fields add_header names on its 204 (TestNginxAgrees);
+	// net/http's server would drop Content-Length, corsgate's keeps it.
 	if got := resp.Header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
 		t.Errorf("Content-Type = %q", got)
+	}
+	if got := resp.Header.Values("Content-Length"); len(got) != 1 || got[0] != "0" {
+		t.Errorf("Content-Length = %q, want one \"0\"", got)
 	}
 }
 
@@ -444,6 +514,48 @@ func TestObserveRecord(t *testing.T) {
 	r = recs[1]
 	if r.Status != 200 || r.BackendReached || r.BackendHeader != nil || r.Route != "cors-preflight" {
 		t.Errorf("record 1 = %+v", r)
+	}
+}
+
+// TestObserveRecordBody: a Record keeps who made the response and the
+// start of the body of proxy-made and error responses (for the checker's
+// ERROR_HIDDEN_AS_CORS), and nothing of a backend's success.
+func TestObserveRecordBody(t *testing.T) {
+	for _, tc := range []struct {
+		name, backend, method, path string
+		proxyMade                   bool
+		body                        string
+	}{
+		{"backend 200", "", "GET", "/v1/shelves", false, ""},
+		{"backend 500", "500", "GET", "/v1/shelves", false, "boom"},
+		{"proxy 404", "", "GET", "/v1/nothing", true, body404},
+		{"proxy preflight", "", "OPTIONS", "/v1/shelves", true, ""},
+		{"proxy 503", "down", "GET", "/v1/shelves", true, `{"code":503,"message":"` + MsgUpstreamConnect + `"}`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := newBackend(t, tc.backend)
+			target := b.srv.URL
+			if tc.backend == "down" {
+				b.srv.Close()
+			}
+			type seen struct {
+				proxyMade bool
+				body      string
+			}
+			recs := make(chan seen, 1)
+			base := startProxy(t, loadTable(t, testSpec(false, "")), preset(cors.ESPv2, nil), target, func(r *Record) {
+				recs <- seen{r.ProxyMade, string(r.Body)} // Observe runs after the answer is written
+			})
+			do(t, base, tc.method, tc.path, preflightReq(appOrigin, "GET"), b)
+			select {
+			case got := <-recs:
+				if got.proxyMade != tc.proxyMade || got.body != tc.body {
+					t.Errorf("record: proxy-made %v, body %q; want %v, %q", got.proxyMade, got.body, tc.proxyMade, tc.body)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("no record")
+			}
+		})
 	}
 }
 

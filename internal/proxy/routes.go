@@ -23,10 +23,21 @@ type pathRoute struct {
 	allowAll bool
 }
 
+// firstMethod is the method name that comes first in byte order.
+func (pr *pathRoute) firstMethod() string {
+	first := ""
+	for m := range pr.methods {
+		if first == "" || m < first {
+			first = m
+		}
+	}
+	return first
+}
+
 // Table is the API surface read from a spec: what ESPv2 (or ESP v1) builds its
 // routes from.
 type Table struct {
-	// Paths in match order (see Template.less).
+	// Paths in ESPv2's route order (see espv2Before).
 	Paths []*pathRoute
 	// AllowCors is x-google-endpoints[].allowCors with name == host.
 	AllowCors bool
@@ -109,7 +120,7 @@ func BuildTable(doc *spec.Document) (*Table, error) {
 		}
 		pr.nonOptions = true
 	}
-	sort.SliceStable(t.Paths, func(i, j int) bool { return t.Paths[i].tmpl.less(t.Paths[j].tmpl) })
+	sort.SliceStable(t.Paths, func(i, j int) bool { return espv2Before(t.Paths[i], t.Paths[j]) })
 	return t, nil
 }
 
@@ -117,30 +128,50 @@ func BuildTable(doc *spec.Document) (*Table, error) {
 type lookup struct {
 	backend  bool      // a spec operation (method + template) matches
 	options  bool      // allowCors: an OPTIONS route generated for a matching template
-	template *Template // the first template that matches the path, if any
+	template *Template // the first template that matches the path, in ESPv2's order
 }
 
-func (t *Table) lookup(method, path string) lookup {
+// lookupESPv2 routes method and path (normalised, see envoyPath) as ESPv2's
+// route table does.
+func (t *Table) lookupESPv2(method, path string) lookup {
 	var l lookup
-	if path == "" || path[0] != '/' {
-		return l
-	}
-	var buf [maxSegs]string
-	parts := splitPath(buf[:0], path)
 	for _, pr := range t.Paths {
-		if !pr.tmpl.matchParts(path, parts) {
+		if !pr.tmpl.MatchESPv2(path) {
 			continue
 		}
-		if l.template == nil {
-			l.template = pr.tmpl
-		}
-		if pr.methods[method] {
-			l.backend = true
+		l.note(t, pr, method)
+		if l.backend {
 			return l
-		}
-		if method == http.MethodOptions && t.AllowCors && pr.nonOptions {
-			l.options = true
 		}
 	}
 	return l
+}
+
+// lookupESP routes method and path (as sent) as ESP v1's path matcher does.
+func (t *Table) lookupESP(method, path string) lookup {
+	var l lookup
+	for _, pr := range t.Paths {
+		if !pr.tmpl.MatchESP(path) {
+			continue
+		}
+		l.note(t, pr, method)
+		if l.backend {
+			return l
+		}
+	}
+	return l
+}
+
+// note records that pr's template matches the path.
+func (l *lookup) note(t *Table, pr *pathRoute, method string) {
+	if l.template == nil {
+		l.template = pr.tmpl
+	}
+	if pr.methods[method] {
+		l.backend = true
+		return
+	}
+	if method == http.MethodOptions && t.AllowCors && pr.nonOptions {
+		l.options = true
+	}
 }

@@ -41,6 +41,9 @@ type Template struct {
 	verb    string
 	multi   int // index of the segMulti segment, or -1
 	root    bool
+	// verbSuffix is ":" + verb; tailSuffix the literal segments after "**"
+	// as "/a/b" (both precomputed so that matching allocates nothing).
+	verbSuffix, tailSuffix string
 }
 
 // ParseTemplate compiles a path template.
@@ -117,6 +120,12 @@ func ParseTemplate(s string) (*Template, error) {
 	}
 	if t.verb != "" {
 		disp.WriteString(":" + t.verb)
+		t.verbSuffix = ":" + t.verb
+	}
+	if t.multi >= 0 {
+		for _, sg := range t.segs[t.multi+1:] {
+			t.tailSuffix += "/" + sg.lit
+		}
 	}
 	t.Display = disp.String()
 	return t, nil
@@ -164,25 +173,101 @@ func snake(name string) string {
 	return b.String()
 }
 
-// maxSegs is how many path segments Match splits without allocating.
+// maxSegs is how many path segments MatchESP splits without allocating.
 const maxSegs = 32
 
-// Match reports whether path (the request path, without the query) matches.
-func (t *Template) Match(path string) bool {
+// MatchESPv2 reports whether the route ESPv2 generates for t matches path
+// (Envoy's normalised :path without the query). A template without
+// wildcards becomes two exact routes, the path and the path with one '/'
+// added (before the verb, if any); any other becomes the regex
+// ^ {"/" (literal | [^/]+ for * | .* for **)} \/? [":" verb] $
+// (esp-v2 v2.55.7 src/go/configgenerator/routegen/helpers/backend_route.go,
+// MakeRouteMatchers; src/go/util/httppattern/uri_template.go, Regex and
+// ExactMatchString; util.go, optionalTrailingSlashRegex and the wildcard
+// regexes with DisallowColonInWildcardPathSegment false, its default).
+// Both forms accept the path with or without one trailing slash, so "**"
+// needs the slash before it ("/files/**" does not match "/files").
+func (t *Template) MatchESPv2(path string) bool {
 	if t.root {
 		return path == "/"
 	}
+	if t.verb != "" {
+		if !strings.HasSuffix(path, t.verbSuffix) {
+			return false
+		}
+		path = path[:len(path)-len(t.verbSuffix)]
+	}
+	if t.matchSlashes(path) {
+		return true
+	}
+	return len(path) > 1 && path[len(path)-1] == '/' && t.matchSlashes(path[:len(path)-1])
+}
+
+// matchSlashes matches the segments of t (no verb, no optional slash)
+// against path the way the regex does: a segment before "**" is one
+// '/'-separated part; "**" is a '/' and then anything, after which the
+// literal segments must end the path.
+func (t *Template) matchSlashes(path string) bool {
+	head := t.segs
+	if t.multi >= 0 {
+		head = t.segs[:t.multi]
+	}
+	rest := path
+	for _, s := range head {
+		if len(rest) == 0 || rest[0] != '/' {
+			return false
+		}
+		rest = rest[1:]
+		j := strings.IndexByte(rest, '/')
+		if j < 0 {
+			j = len(rest)
+		}
+		if !s.match(rest[:j]) {
+			return false
+		}
+		rest = rest[j:]
+	}
+	if t.multi < 0 {
+		return rest == ""
+	}
+	return len(rest) > 0 && rest[0] == '/' && strings.HasSuffix(rest[1:], t.tailSuffix)
+}
+
+// MatchESP reports whether ESP v1's path matcher matches path (the request
+// path as sent, without the query): a ":verb" after the last '/' is split
+// off, the rest is split at '/', every trailing empty part is dropped (so
+// "/shelves/" and "/shelves//" are "/shelves", but the verb must end the
+// path), and "**" matches zero or more parts (cloudendpoints/esp
+// src/api_manager/path_matcher.h, ExtractRequestParts;
+// path_matcher_node.cc, LookupPath).
+func (t *Template) MatchESP(path string) bool {
 	if len(path) == 0 || path[0] != '/' {
 		return false
 	}
 	if t.verb != "" {
-		if !strings.HasSuffix(path, ":"+t.verb) {
+		if !strings.HasSuffix(path, t.verbSuffix) || strings.IndexByte(path[len(path)-len(t.verbSuffix):], '/') >= 0 {
 			return false
 		}
-		path = path[:len(path)-len(t.verb)-1]
+		path = path[:len(path)-len(t.verbSuffix)]
+	} else {
+		path = trimTrailingSlashes(path)
+	}
+	if t.root {
+		return path == "/"
+	}
+	if path == "" {
+		return false
 	}
 	var buf [maxSegs]string
 	return t.matchSegs(splitPath(buf[:0], path))
+}
+
+// trimTrailingSlashes drops the slashes that end path, keeping a lone "/".
+func trimTrailingSlashes(path string) string {
+	for len(path) > 1 && path[len(path)-1] == '/' {
+		path = path[:len(path)-1]
+	}
+	return path
 }
 
 // splitPath appends the segments of path (which starts with "/") to dst.
@@ -196,14 +281,6 @@ func splitPath(dst []string, path string) []string {
 		dst = append(dst, rest[:i])
 		rest = rest[i+1:]
 	}
-}
-
-// matchParts is Match for a path already split by splitPath.
-func (t *Template) matchParts(path string, parts []string) bool {
-	if t.root || t.verb != "" {
-		return t.Match(path)
-	}
-	return t.matchSegs(parts)
 }
 
 func (t *Template) matchSegs(parts []string) bool {
@@ -246,18 +323,66 @@ func (s seg) match(p string) bool {
 	return true
 }
 
-// less orders templates the way ESPv2's route generator does in effect:
-// more specific first (literal segments before variables before **), so that
-// /shelves/special wins over /shelves/{id}. Ties keep spec order.
-func (t *Template) less(o *Template) bool {
-	for i := 0; i < len(t.segs) && i < len(o.segs); i++ {
-		a, b := t.segs[i].kind, o.segs[i].kind
-		if a != b {
-			return a < b
+// trieKey is the key ESPv2's route sorter gives a segment: the literal, or
+// "*" and "**" for the wildcards (esp-v2 src/go/util/httppattern/sort_impl.go,
+// transferFromUriTemplate; a verb is one more key at the end).
+func (t *Template) trieKeys() []string {
+	keys := make([]string, 0, len(t.segs)+1)
+	for _, s := range t.segs {
+		switch s.kind {
+		case segOne:
+			keys = append(keys, "*")
+		case segMulti:
+			keys = append(keys, "**")
+		default:
+			keys = append(keys, s.lit)
 		}
 	}
-	if (t.multi >= 0) != (o.multi >= 0) {
-		return t.multi < 0
+	if t.verb != "" {
+		keys = append(keys, t.verb)
 	}
-	return false
+	return keys
+}
+
+// keyRank orders the children of a trie node: literals first (among
+// themselves by byte order), then "*", then "**".
+func keyRank(k string) int {
+	switch k {
+	case "*":
+		return 1
+	case "**":
+		return 2
+	}
+	return 0
+}
+
+// espv2Before reports whether ESPv2 puts the routes of a before those of b,
+// and so names a's template in a 405 when both match (esp-v2 v2.55.7
+// src/go/util/httppattern/sort_impl.go, traverse; used by
+// routegen/deny_invalid_method.go). The templates sit in a trie of their
+// keys, walked depth first: at each node literal children come before "*"
+// and "**"; a node's own templates come before its children, except under
+// "**", whose children come first ("/foo/**/bar" and "/foo/**:verb" before
+// "/foo/**"). Templates on the same node come in the order of their first
+// method name.
+func espv2Before(a, b *pathRoute) bool {
+	ka, kb := a.tmpl.trieKeys(), b.tmpl.trieKeys()
+	for k := 0; ; k++ {
+		underStar := k > 0 && ka[k-1] == "**"
+		switch aEnd, bEnd := k == len(ka), k == len(kb); {
+		case aEnd && bEnd:
+			return a.firstMethod() < b.firstMethod()
+		case aEnd:
+			return !underStar
+		case bEnd:
+			return underStar
+		}
+		if ka[k] != kb[k] {
+			ra, rb := keyRank(ka[k]), keyRank(kb[k])
+			if ra != rb {
+				return ra < rb
+			}
+			return ka[k] < kb[k]
+		}
+	}
 }
