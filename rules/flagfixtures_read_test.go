@@ -67,13 +67,15 @@ func readFlagFixture(path, rule string) (*flagFixture, error) {
 	} else {
 		fx.src.ArgsFile = fx.input
 		lines := strings.Split(string(data), "\n")
+		// Settings are read from the comment lines the file starts with.
 		for _, line := range lines {
-			m := flagHeaderRE.FindStringSubmatch(line)
-			if m == nil {
+			if !strings.HasPrefix(line, "#") {
 				break
 			}
-			if err := set(m[1], m[2]); err != nil {
-				return nil, err
+			if m := flagHeaderRE.FindStringSubmatch(line); m != nil {
+				if err := set(m[1], m[2]); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if fx.wants, err = lineWants(fx.input, lines, rule); err != nil {
