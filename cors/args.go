@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/corsgate/corsgate/lint"
 )
 
 // Arg is one proxy argument exactly as the proxy will receive it, with where
@@ -42,16 +40,18 @@ type ArgList struct {
 	Findings []FlagFinding
 }
 
-// FlagFinding is a problem found in proxy flags before it becomes a
-// lint.Diagnostic: a stable rule ID, a message and the argument it is about.
+// FlagFinding is a problem found in proxy flags: a stable rule ID, a message
+// and the argument it is about. Whoever reports it (package rules for lint,
+// flags and serve) gives it the severity registered for the rule.
 type FlagFinding struct {
 	RuleID  string
 	Message string
 	// Arg is the argument the finding points at (its position); zero when
 	// the finding is about the flag set as a whole.
 	Arg Arg
-	// Severity overrides the rule's default severity when not SeverityNone.
-	Severity lint.Severity
+	// Info marks a finding that is only informational for this proxy: it
+	// is reported at info severity, whatever the rule's default.
+	Info bool
 }
 
 // Word is one shell word and the byte offset in the input where it started.

@@ -287,6 +287,34 @@ func TestReadArgsFilePlain(t *testing.T) {
 	}
 }
 
+// TestReadArgsFileComments: # comments (whole lines, and after the
+// arguments, as the rule fixtures' "# want" expectations) are not
+// arguments, in shell-word files and in YAML manifests; a # inside a word
+// or in quotes is kept.
+func TestReadArgsFileComments(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want       []string
+	}{
+		{"shell words", "# proxy: esp\n--cors_preset=basic  # want \"x\"\n'--cors_allow_origin=https://a.example' # note\n",
+			[]string{"--cors_preset=basic", "--cors_allow_origin=https://a.example"}},
+		{"hash inside words", "--x=a#b '--y=# kept'\n", []string{"--x=a#b", "--y=# kept"}},
+		{"manifest", "# proxy: esp\nargs:\n- --cors_preset=basic  # want \"x\"\n- --cors_allow_origin=https://a.example\n",
+			[]string{"--cors_preset=basic", "--cors_allow_origin=https://a.example"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l, err := ReadArgsFile("f.args", []byte(tc.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tc.want, argTexts(l)); d != "" {
+				t.Errorf("args (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
 func TestProxyFromImage(t *testing.T) {
 	for img, want := range map[string]Proxy{
 		ImageESPv2: ESPv2, ImageESP: ESP, ImageESPv2Serverless: ESPv2, "gcr.io/endpoints-release/endpoints-runtime:1.58.0": ESP,

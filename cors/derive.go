@@ -2,7 +2,6 @@ package cors
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -34,8 +33,9 @@ type SpecNeeds struct {
 	GrpcWeb bool
 	// GrpcWebPtr is the JSON pointer of the first grpc-web evidence.
 	GrpcWebPtr string
-	// AllowCors is x-google-endpoints[].allowCors: true on the entry whose
-	// name equals host; AllowCorsPtr is that allowCors key's pointer.
+	// AllowCors is true when the proxy passes preflights to the backend
+	// (spec.Google.PassThrough); AllowCorsPtr is the allowCors member's
+	// pointer.
 	AllowCors    bool
 	AllowCorsPtr string
 }
@@ -44,55 +44,42 @@ type SpecNeeds struct {
 // (ESPv2's default order, then HEAD).
 var MethodOrder = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}
 
-// Needs analyses one spec document. It reads the YAML node tree, so it works
-// on specs the typed model could not load completely.
-func Needs(doc *spec.Document) SpecNeeds {
+// Needs analyses one spec document through its Google model: the methods
+// of its operations, the header parameters and the credentials its
+// security asks browsers to send, bodies, declared response headers,
+// grpc-web evidence, and whether allowCors is on for deployment d.
+func Needs(doc *spec.Document, d spec.Deployment) SpecNeeds {
 	var n SpecNeeds
-	root := doc.Root
+	g := doc.Google()
 	hdr := newNameSet()
 	exp := newNameSet()
 	keys := newNameSet()
 	methods := map[string]bool{}
 
-	// allowCors: only on the x-google-endpoints entry whose name == host
-	// (ESPv2 src/go/configinfo/service_info.go; ESP src/api_manager/config.cc).
-	host, _ := doc.Host()
-	if eps := spec.Get(root, "x-google-endpoints"); spec.IsSeq(eps) {
-		for i, e := range spec.Deref(eps).Content {
-			if spec.Get(e, "name") == nil || spec.Deref(spec.Get(e, "name")).Value != host {
-				continue
-			}
-			if v, ok := spec.BoolValue(spec.Get(e, "allowCors")); ok && v {
-				n.AllowCors = true
-				n.AllowCorsPtr = spec.Pointer("x-google-endpoints", strconv.Itoa(i), "allowCors")
-			}
-		}
+	if ep, allow := g.PassThrough(d); ep != nil {
+		n.AllowCors, n.AllowCorsPtr = true, allow.Ptr()
 	}
 
-	defs := spec.Get(root, "securityDefinitions")
-	useSecurity := func(sec *yaml.Node) {
-		if !spec.IsSeq(sec) {
+	// Where a scheme's credential travels. This stays here until the model
+	// says it for every consumer: an apiKey in a header sends that header,
+	// oauth2 and JWT (x-google-issuer) schemes send Authorization.
+	useSecurity := func(l *spec.SecList) {
+		if l == nil || !l.IsSeq() {
 			return
 		}
-		for _, req := range spec.Deref(sec).Content {
-			spec.Pairs(req, func(k, _ *yaml.Node) {
-				d := spec.Get(defs, k.Value)
-				if d == nil {
-					return
-				}
-				typ := scalar(spec.Get(d, "type"))
+		for _, req := range l.Reqs {
+			for _, name := range req.Names {
+				s := name.Scheme
 				switch {
-				case typ == "apiKey" && scalar(spec.Get(d, "in")) == "header":
-					if name := scalar(spec.Get(d, "name")); name != "" {
-						keys.add(name)
-					}
-				case typ == "oauth2" || spec.Get(d, "x-google-issuer") != nil:
+				case s == nil:
+				case s.IsAPIKey() && s.In.Text() == "header":
+					keys.add(s.ParamName.Text())
+				case s.IsOAuth2() || s.Issuer.Present():
 					n.Authorization = true
 				}
-			})
+			}
 		}
 	}
-	globalSec := spec.Get(root, "security")
 	mediaGrpcWeb := func(ptr string, list *yaml.Node) {
 		if n.GrpcWeb || !spec.IsSeq(list) {
 			return
@@ -104,44 +91,43 @@ func Needs(doc *spec.Document) SpecNeeds {
 			}
 		}
 	}
-	backendGrpc := func(ptr string, b *yaml.Node) {
-		a := strings.ToLower(scalar(spec.Get(b, "address")))
-		if !n.GrpcWeb && (strings.HasPrefix(a, "grpc://") || strings.HasPrefix(a, "grpcs://")) {
-			n.GrpcWeb, n.GrpcWebPtr = true, spec.Append(ptr, "x-google-backend", "address")
-		}
-	}
-	mediaGrpcWeb("/consumes", spec.Get(root, "consumes"))
-	mediaGrpcWeb("/produces", spec.Get(root, "produces"))
-	backendGrpc("", spec.Get(root, "x-google-backend"))
-
-	params := func(list *yaml.Node) {
-		if !spec.IsSeq(list) {
+	backendGrpc := func(b *spec.Backend) {
+		if b == nil || n.GrpcWeb {
 			return
 		}
-		for _, p := range spec.Deref(list).Content {
-			p = resolveLocal(root, p)
-			switch scalar(spec.Get(p, "in")) {
-			case "header":
-				if name := scalar(spec.Get(p, "name")); name != "" {
-					hdr.add(name)
-				}
-			case "body", "formData":
-				n.Body = true
-			}
+		addr := b.Address()
+		a := strings.ToLower(addr.Text())
+		if strings.HasPrefix(a, "grpc://") || strings.HasPrefix(a, "grpcs://") {
+			n.GrpcWeb, n.GrpcWebPtr = true, addr.Ptr()
 		}
 	}
-	for _, op := range doc.Operations() {
+	root := doc.Root
+	mediaGrpcWeb("/consumes", spec.Get(root, "consumes"))
+	mediaGrpcWeb("/produces", spec.Get(root, "produces"))
+	backendGrpc(g.RootBackend)
+
+	for _, op := range g.Ops {
 		methods[strings.ToUpper(op.Method)] = true
-		params(spec.Get(op.Item, "parameters"))
-		params(spec.Get(op.Node, "parameters"))
-		if s := spec.Get(op.Node, "security"); s != nil {
-			useSecurity(s)
-		} else {
-			useSecurity(globalSec)
+		// The path item's parameters first, then the operation's own, so
+		// derived header lists keep the order the spec is read in.
+		params := g.Params(op)
+		for _, shared := range [...]bool{true, false} {
+			for _, p := range params {
+				if p.Shared != shared {
+					continue
+				}
+				switch p.In {
+				case "header":
+					hdr.add(p.Name)
+				case "body", "formData":
+					n.Body = true
+				}
+			}
 		}
-		mediaGrpcWeb(spec.Append(op.Ptr, "consumes"), spec.Get(op.Node, "consumes"))
-		mediaGrpcWeb(spec.Append(op.Ptr, "produces"), spec.Get(op.Node, "produces"))
-		backendGrpc(op.Ptr, spec.Get(op.Node, "x-google-backend"))
+		useSecurity(g.EffectiveSecurity(op))
+		mediaGrpcWeb(op.At("consumes"), spec.Get(op.Node, "consumes"))
+		mediaGrpcWeb(op.At("produces"), spec.Get(op.Node, "produces"))
+		backendGrpc(op.Backend)
 		spec.Pairs(spec.Get(op.Node, "responses"), func(_, r *yaml.Node) {
 			r = resolveLocal(root, r)
 			spec.Pairs(spec.Get(r, "headers"), func(k, _ *yaml.Node) { exp.add(k.Value) })
@@ -275,8 +261,6 @@ func (s *nameSet) add(names ...string) {
 		s.list = append(s.list, strings.TrimSpace(n))
 	}
 }
-
-func (s *nameSet) has(name string) bool { return s.seen[strings.ToLower(strings.TrimSpace(name))] }
 
 func scalar(n *yaml.Node) string {
 	n = spec.Deref(n)

@@ -8,45 +8,41 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/corsgate/corsgate/lint"
 )
 
-// Rule IDs of the proxy-flag checks. They never change meaning.
+// Rule IDs of the findings the readers, ParseFlags and Validate produce.
+// They never change meaning; package rules registers each (rules/<id>.go)
+// with its documentation and severity.
 const (
-	RulePresetInvalid      = "flags-preset-invalid"
-	RuleOriginEmpty        = "flags-origin-empty"
-	RuleRegexEmpty         = "flags-regex-empty"
-	RuleRegexSyntax        = "flags-regex-syntax"
-	RuleRegexTooLarge      = "flags-regex-too-large"
-	RuleRegexRE2           = "flags-regex-re2-invalid"
-	RuleMaxAgeInvalid      = "flags-max-age-invalid"
-	RuleMaxAgeNoUnit       = "flags-max-age-no-unit"
-	RuleMissingValue       = "flags-missing-value"
-	RuleEnvMalformed       = "flags-env-malformed"
-	RuleGcloudComma        = "flags-gcloud-comma"
-	RuleRegexIgnored       = "flags-regex-ignored"
-	RuleOriginIgnored      = "flags-origin-ignored"
-	RuleWithoutPreset      = "flags-without-preset"
-	RuleWildcardCreds      = "flags-wildcard-credentials"
-	RuleOriginNotSerial    = "flags-origin-not-serialized"
-	RuleRegexUnescapedDot  = "flags-regex-unescaped-dot"
-	RuleRegexMatchesStar   = "flags-regex-matches-wildcard"
-	RuleRegexUnanchored    = "flags-regex-unanchored"
-	RuleCredentialsValue   = "flags-credentials-explicit-value"
-	RuleEnvComma           = "flags-env-comma"
-	RuleValueQuoted        = "flags-value-quoted"
-	RuleValueSpaces        = "flags-value-spaces"
-	RuleDuplicate          = "flags-duplicate"
-	RuleUnknownFlag        = "flags-unknown-cors-flag"
-	RuleESPNoMaxAge        = "flags-esp-no-max-age"
-	RuleMaxAgeNegative     = "flags-max-age-negative"
-	RuleESPNginxUnsafe     = "flags-esp-nginx-unsafe"
-	RuleNoVary             = "flags-no-vary-origin"
-	RulePresetWithAllow    = "cors-preset-with-allowcors"
-	RuleHeadersMissingAuth = "cors-allow-headers-missing-auth"
-	RuleMethodsMissing     = "cors-allow-methods-missing"
-	RuleGrpcWebHeaders     = "cors-grpc-web-headers"
+	RulePresetInvalid     = "flags-preset-invalid"
+	RuleOriginEmpty       = "flags-origin-empty"
+	RuleRegexEmpty        = "flags-regex-empty"
+	RuleRegexSyntax       = "flags-regex-syntax"
+	RuleRegexTooLarge     = "flags-regex-too-large"
+	RuleRegexRE2          = "flags-regex-re2-invalid"
+	RuleMaxAgeInvalid     = "flags-max-age-invalid"
+	RuleMaxAgeNoUnit      = "flags-max-age-no-unit"
+	RuleMissingValue      = "flags-missing-value"
+	RuleEnvMalformed      = "flags-env-malformed"
+	RuleGcloudComma       = "flags-gcloud-comma"
+	RuleRegexIgnored      = "flags-regex-ignored"
+	RuleOriginIgnored     = "flags-origin-ignored"
+	RuleWithoutPreset     = "flags-without-preset"
+	RuleWildcardCreds     = "flags-wildcard-credentials"
+	RuleOriginNotSerial   = "flags-origin-not-serialized"
+	RuleRegexUnescapedDot = "flags-regex-unescaped-dot"
+	RuleRegexMatchesStar  = "flags-regex-matches-wildcard"
+	RuleRegexUnanchored   = "flags-regex-unanchored"
+	RuleCredentialsValue  = "flags-credentials-explicit-value"
+	RuleEnvComma          = "flags-env-comma"
+	RuleValueQuoted       = "flags-value-quoted"
+	RuleValueSpaces       = "flags-value-spaces"
+	RuleDuplicate         = "flags-duplicate"
+	RuleUnknownFlag       = "flags-unknown-cors-flag"
+	RuleESPNoMaxAge       = "flags-esp-no-max-age"
+	RuleMaxAgeNegative    = "flags-max-age-negative"
+	RuleESPNginxUnsafe    = "flags-esp-nginx-unsafe"
+	RuleNoVary            = "flags-no-vary-origin"
 )
 
 // ESPv2 start-up error strings (inner text, exact). Sources:
@@ -251,7 +247,7 @@ func Validate(f *Flags) []FlagFinding {
 			}
 		} else {
 			if !strings.HasPrefix(re, "^") || !strings.HasSuffix(re, "$") {
-				out = append(out, FlagFinding{RuleID: RuleRegexUnanchored, Arg: ra, Severity: lint.Info, Message: fmt.Sprintf(
+				out = append(out, FlagFinding{RuleID: RuleRegexUnanchored, Arg: ra, Info: true, Message: fmt.Sprintf(
 					"--cors_allow_origin_regex=%s has no ^…$: ESPv2 matches the whole Origin anyway, but the same flag on ESP v1 would match anywhere and ignore case", re)})
 			}
 			if rx, err := regexp.Compile(`^(?:` + re + `)$`); err == nil && rx.MatchString("*") {
@@ -394,32 +390,4 @@ func dotExample(re string, col int) string {
 		r++
 	}
 	return re[l:i] + "x" + re[i+1:r]
-}
-
-// HasErrors reports whether any finding has error severity (the proxy refuses
-// to start, or, for ESP, silently handles no CORS).
-func HasErrors(fs []FlagFinding) bool {
-	for _, f := range fs {
-		if f.severity() == lint.Error {
-			return true
-		}
-	}
-	return false
-}
-
-func (f FlagFinding) severity() lint.Severity {
-	if f.Severity != lint.SeverityNone {
-		return f.Severity
-	}
-	if r := RuleByID(f.RuleID); r != nil {
-		return r.Severity
-	}
-	return lint.Warning
-}
-
-// Diagnostic turns a finding into a lint diagnostic: the file is the
-// argument's source, Line/Column its file position, Arg its index.
-func (f FlagFinding) Diagnostic() lint.Diagnostic {
-	return lint.Diagnostic{RuleID: f.RuleID, Severity: f.severity(), Message: f.Message,
-		File: f.Arg.Source, Line: f.Arg.Line, Column: f.Arg.Column, Arg: f.Arg.Index}
 }

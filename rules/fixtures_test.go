@@ -18,7 +18,8 @@ import (
 
 // Fixture layout: rules/testdata/<rule-id>/, one folder per rule, holding
 // bad.* (the example users see as Bad: at least one finding), good.* (the
-// Good example: none) and any other cases.
+// Good example: none) and any other cases. Proxy-flag rules have argument
+// files instead of specs (flagfixtures_test.go).
 //
 // Spec fixtures (.yaml, .yml, .json) pin each expected finding with a
 // comment on its line, in the manner of golangci-lint's "// want":
@@ -76,13 +77,14 @@ func TestFixtures(t *testing.T) {
 			t.Errorf("testdata/%s: no rule with that ID", id)
 			continue
 		}
-		if r.Category == lint.CategoryFlags && r.Sources == nil {
-			continue // not yet moved from package cors (their own harness there)
+		if r.Category == lint.CategoryFlags {
+			t.Run(id, func(t *testing.T) { runFlagFixtureDir(t, r, filepath.Join("testdata", id)) })
+			continue
 		}
 		t.Run(id, func(t *testing.T) { runFixtureDir(t, r, filepath.Join("testdata", id)) })
 	}
 	for _, r := range rules.All() {
-		if r.Deprecated || r.Category == lint.CategoryFlags && r.Sources == nil {
+		if r.Deprecated {
 			continue
 		}
 		if !seen[r.ID] {

@@ -16,6 +16,8 @@ import (
 	"github.com/corsgate/corsgate/cors"
 	"github.com/corsgate/corsgate/internal/proxy"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
 )
 
 // The spec behind the proxy. ALLOWCORS is replaced by an x-google-endpoints
@@ -200,7 +202,7 @@ func startProxy(t *testing.T, cfg proxyConfig, pageOrigin string) *servedProxy {
 		list.Args = append(list.Args, cors.Arg{Text: strings.ReplaceAll(f, "$ORIGIN", pageOrigin)})
 	}
 	flags := cors.ParseFlags(cfg.proxy, list)
-	if fs := cors.Validate(flags); cors.HasErrors(fs) {
+	if fs := rules.FlagDiagnostics(cors.Validate(flags)); lint.MaxSeverity(fs) >= lint.Error {
 		t.Fatalf("flags %v: %v", cfg.flags, fs)
 	}
 	sp := &servedProxy{policy: flags.Policy(), rec: newRecorder()}

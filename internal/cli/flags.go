@@ -11,6 +11,7 @@ import (
 	"github.com/corsgate/corsgate/internal/format"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
 	"github.com/spf13/cobra"
 )
 
@@ -229,7 +230,7 @@ func runFlags(cmd *cobra.Command, env *Env, o *flagsOptions, args []string) erro
 		return usageError("nothing to emit: give --cors_* flags, --from-args, --from-env or --from-file, or SPEC with --derive (see %q)", cmd.CommandPath()+" --help")
 	}
 
-	diags := findingsToDiags(cors.Validate(f))
+	diags := rules.FlagDiagnostics(cors.Validate(f))
 	policy := f.Policy()
 	if changed(cors.FlagAllowCredentials) && !o.creds && policy.Preset != cors.PresetNone {
 		policy.AllowCredentials = false
@@ -281,7 +282,7 @@ func runFlags(cmd *cobra.Command, env *Env, o *flagsOptions, args []string) erro
 		for _, d := range diags {
 			seen[d.RuleID] = true
 		}
-		for _, d := range findingsToDiags(cors.Validate(cors.ParseFlags(outProxy, emitted))) {
+		for _, d := range rules.FlagDiagnostics(cors.Validate(cors.ParseFlags(outProxy, emitted))) {
 			if !seen[d.RuleID] {
 				diags = append(diags, d)
 			}
@@ -292,7 +293,7 @@ func runFlags(cmd *cobra.Command, env *Env, o *flagsOptions, args []string) erro
 		if !transformed {
 			pos = f
 		}
-		diags = append(diags, cors.CrossCheckPolicy(out, pos, docs)...)
+		diags = append(diags, rules.CrossCheck(out, pos, docs, flagsDeployment)...)
 	}
 	diags = lint.Sort(diags)
 	for _, d := range diags {
@@ -322,18 +323,14 @@ func runFlags(cmd *cobra.Command, env *Env, o *flagsOptions, args []string) erro
 	return err
 }
 
+// flagsDeployment is where flags assumes the specs are deployed: Cloud
+// Endpoints, whose service name is the spec's host.
+var flagsDeployment = spec.Deployment{}
+
 func needsOf(docs []*spec.Document) []cors.SpecNeeds {
 	var out []cors.SpecNeeds
 	for _, d := range docs {
-		out = append(out, cors.Needs(d))
-	}
-	return out
-}
-
-func findingsToDiags(fs []cors.FlagFinding) []lint.Diagnostic {
-	out := make([]lint.Diagnostic, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, f.Diagnostic())
+		out = append(out, cors.Needs(d, flagsDeployment))
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/corsgate/corsgate/cors"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
 	"github.com/spf13/cobra"
 )
 
@@ -16,11 +17,7 @@ func lintProxyFlags(o *lintOptions, docs []*spec.Document, cfg *lint.Config) ([]
 	if o.proxyArgs == "" && o.proxyFile == "" && o.cloudRunEnv == "" {
 		return nil, nil
 	}
-	target := cfg.Target
-	if target == "" {
-		target = lint.TargetESPv2
-	}
-	ds, err := cors.LintFlags(cors.FlagSource{Args: o.proxyArgs, ArgsFile: o.proxyFile, CloudRunEnv: o.cloudRunEnv, Proxy: cors.Proxy(o.proxy)}, docs, target)
+	ds, err := rules.LintFlags(rules.FlagSource{Args: o.proxyArgs, ArgsFile: o.proxyFile, CloudRunEnv: o.cloudRunEnv, Proxy: cors.Proxy(o.proxy)}, docs, cfg)
 	if err != nil {
 		return ds, fmt.Errorf("proxy flags: %w", err)
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/corsgate/corsgate/internal/format"
 	"github.com/corsgate/corsgate/internal/proxy"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
 	"github.com/spf13/cobra"
 )
 
@@ -291,10 +293,9 @@ func servePolicy(cmd *cobra.Command, o *serveOptions, px cors.Proxy, stderr io.W
 		own.Args = append(own.Args, cors.Arg{Text: name + "=" + *o.cors[name], Source: name})
 	}
 	f := cors.ParseFlags(px, append(lists, own)...)
-	findings := cors.Validate(f)
-	fatal := px == cors.ESPv2 && cors.HasErrors(findings)
-	for _, fd := range findings {
-		d := fd.Diagnostic()
+	findings := rules.FlagDiagnostics(cors.Validate(f))
+	fatal := px == cors.ESPv2 && lint.MaxSeverity(findings) >= lint.Error
+	for _, d := range findings {
 		fmt.Fprintf(stderr, "%s: %s [%s]\n", d.Severity, d.Message, d.RuleID)
 	}
 	if fatal {
