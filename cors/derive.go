@@ -127,10 +127,16 @@ func Needs(doc *spec.Document, d spec.Deployment) SpecNeeds {
 		useSecurity(g.EffectiveSecurity(op))
 		mediaGrpcWeb(op.At("consumes"), spec.Get(op.Node, "consumes"))
 		mediaGrpcWeb(op.At("produces"), spec.Get(op.Node, "produces"))
+		if op.RequestBody.Present() { // OpenAPI 3.x
+			n.Body = true
+			body := resolveLocal(root, op.RequestBody.Node)
+			mediaGrpcWeb(op.At("requestBody", "content"), contentTypes(body))
+		}
 		backendGrpc(op.Backend)
-		spec.Pairs(spec.Get(op.Node, "responses"), func(_, r *yaml.Node) {
+		spec.Pairs(spec.Get(op.Node, "responses"), func(k, r *yaml.Node) {
 			r = resolveLocal(root, r)
 			spec.Pairs(spec.Get(r, "headers"), func(k, _ *yaml.Node) { exp.add(k.Value) })
+			mediaGrpcWeb(op.At("responses", k.Value, "content"), contentTypes(r))
 		})
 	}
 	for _, m := range MethodOrder {
@@ -142,6 +148,14 @@ func Needs(doc *spec.Document, d spec.Deployment) SpecNeeds {
 	n.APIKeyHeaders = keys.list
 	n.Expose = exp.list
 	return n
+}
+
+// contentTypes lists the media types of an OpenAPI 3.x content map as a
+// sequence node, so grpc-web detection reads them like consumes/produces.
+func contentTypes(n *yaml.Node) *yaml.Node {
+	out := &yaml.Node{Kind: yaml.SequenceNode}
+	spec.Pairs(spec.Get(n, "content"), func(k, _ *yaml.Node) { out.Content = append(out.Content, k) })
+	return out
 }
 
 // MergeNeeds combines the needs of several documents.

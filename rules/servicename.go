@@ -46,12 +46,14 @@ func serviceNameProblem(name string) string {
 	return ""
 }
 
-// validHost returns host when it is present and a syntactically valid
-// service name; other cases belong to host-required, host-format and
-// host-service-name.
+// validHost returns the service name the document gives (host in 2.0, the
+// x-google-endpoint server's host in 3.x) when it is a syntactically valid
+// one; other cases belong to host-required, host-format, host-service-name,
+// server-endpoint-url and server-service-name.
 func validHost(g *spec.Google) (string, bool) {
-	h, ok := g.Service.Str()
-	if !ok || h == "" || placeholderRE.MatchString(h) || serviceNameProblem(h) != "" {
+	h := g.ServiceName
+	if h == "" || placeholderRE.MatchString(g.Service.Text()) || serviceNameProblem(h) != "" ||
+		g.Version.IsOpenAPI3() && spec.ServerHostProblems(g.Service.Text()) != "" {
 		return "", false
 	}
 	return h, true

@@ -320,6 +320,9 @@ func TestTransformsDoNotTouchUnrelatedNodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tr := range All() {
+		if tr.Rewrites {
+			continue
+		}
 		for _, arg := range append(tr.Args, "") {
 			if len(tr.Args) > 0 && arg == "" {
 				continue

@@ -23,9 +23,10 @@ import (
 
 func init() {
 	register(Transform{
-		Name:  "to-openapi3",
-		Short: "Write the OpenAPI 3.0 equivalent of a Swagger 2.0 spec, Google extensions moved to their 3.x places.",
-		run:   toOpenAPI3,
+		Name:     "to-openapi3",
+		Short:    "Write the OpenAPI 3.0 equivalent of a Swagger 2.0 spec, Google extensions moved to their 3.x places.",
+		Rewrites: true,
+		run:      toOpenAPI3,
 	})
 }
 
@@ -49,16 +50,21 @@ func toOpenAPI3(doc *spec.Document, _ Options) (Result, error) {
 	c.consumes = stringList(spec.Get(root, "consumes"), "application/json")
 	c.produces = stringList(spec.Get(root, "produces"), "application/json")
 
+	// Paths first: their x-google-backend objects declare named backends.
+	servers := c.servers()
+	mgmt := c.management()
+	rootBackend := c.rootBackend()
+	paths := c.paths()
+	comps := c.components()
+
 	out := newMap()
 	put(out, "openapi", str("3.0.3"))
 	if info := spec.Get(root, "info"); info != nil {
 		put(out, "info", clone(info))
 	}
-	if servers := c.servers(); servers != nil {
+	if servers != nil {
 		put(out, "servers", servers)
 	}
-	mgmt := c.management()
-	rootBackend := c.rootBackend()
 	if len(c.backendsNode().Content) > 0 {
 		put(mgmt, "backends", c.backends)
 	}
@@ -69,10 +75,10 @@ func toOpenAPI3(doc *spec.Document, _ Options) (Result, error) {
 		put(out, "x-google-backend", rootBackend)
 	}
 	c.copyRootRest(out)
-	if paths := c.paths(); paths != nil {
+	if paths != nil {
 		put(out, "paths", paths)
 	}
-	if comps := c.components(); len(comps.Content) > 0 {
+	if len(comps.Content) > 0 {
 		put(out, "components", comps)
 	}
 	text, err := c.encode(out)
@@ -97,6 +103,9 @@ func (c *converter) servers() *yaml.Node {
 		return nil
 	}
 	url := base
+	if strings.ToLower(host) != host {
+		c.note("host %q has upper-case letters: in OpenAPI 3.x gcloud takes the server url's host lower-cased (%q) as the service name", host, strings.ToLower(host))
+	}
 	if host != "" {
 		scheme := "https"
 		if schemes := stringList(spec.Get(c.doc.Root, "schemes"), ""); len(schemes) > 0 && !contains(schemes, "https") {
@@ -249,21 +258,19 @@ func (c *converter) copyRootRest(out *yaml.Node) {
 	})
 }
 
-// encode writes the new document in the input's syntax: YAML, or JSON
-// indented like the input (two spaces when it is minified... kept minified).
+// encode writes the new document in the input's syntax: YAML (two-space
+// indentation), or JSON indented by two spaces, keys in the order built.
 func (c *converter) encode(out *yaml.Node) ([]byte, error) {
 	if c.doc.Format == spec.JSON {
-		v, err := spec.JSONValue(out)
+		compact, err := spec.MarshalJSON(out)
 		if err != nil {
 			return nil, err
 		}
 		var b bytes.Buffer
-		enc := json.NewEncoder(&b)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(v); err != nil {
+		if err := json.Indent(&b, compact, "", "  "); err != nil {
 			return nil, err
 		}
+		b.WriteByte('\n')
 		return b.Bytes(), nil
 	}
 	var b bytes.Buffer

@@ -70,6 +70,9 @@ type Transform struct {
 	Short string
 	// Fixes is the lint rule whose findings the transform fixes, if any.
 	Fixes string
+	// Rewrites marks a transform that writes the document anew (a
+	// conversion) instead of splicing edits into the original bytes.
+	Rewrites bool
 
 	run func(doc *spec.Document, o Options) (Result, error)
 }

@@ -1,0 +1,13 @@
+package spec
+
+import "go.yaml.in/yaml/v3"
+
+// MarshalJSON writes a node tree as compact JSON, keeping the order of mapping
+// keys (aliases and merge keys resolved, as JSONValue reads them).
+func MarshalJSON(n *yaml.Node) ([]byte, error) {
+	w := &jsonWriter{budget: 1 << 22}
+	if err := w.node(n, 0); err != nil {
+		return nil, err
+	}
+	return w.buf.Bytes(), nil
+}
