@@ -557,14 +557,14 @@ func (c *checker) policyFindings(pre, granted bool) {
 			"Access-Control-Allow-Origin echoes the request's origin but the response has no 'Vary: Origin', so a browser or shared cache can reuse this response for another origin (or for a non-CORS request) and the browser then blocks it. ESP and ESPv2 never add Vary; have the backend send 'Vary: Origin' on responses that can carry CORS headers.")
 	}
 	if p != nil && p.Preset == PresetBasic {
-		if problem := originNotSerialized(p.AllowOrigin); problem != "" {
+		if problem, _ := OriginProblem(p.AllowOrigin); problem != "" {
 			c.add(CodeConfigOriginNotSerialized, SeverityWarn,
 				"--cors_allow_origin %q %s; a browser sends the origin as scheme://host[:port] in lower case, without a path, trailing slash or default port, and compares byte for byte, so this value never matches. Set it to exactly one serialized origin, e.g. https://app.example.com (use --cors_preset=cors_with_regex for several).",
 				p.AllowOrigin, problem)
 		}
 	}
 	if p != nil && p.Preset == PresetRegex {
-		if pos := unescapedHostDot(p.AllowOriginRegex); pos >= 0 {
+		if pos := UnescapedHostDot(p.AllowOriginRegex); pos >= 0 {
 			c.add(CodeConfigRegexUnescapedDot, SeverityWarn,
 				"--cors_allow_origin_regex %q has an unescaped '.' in the host part (offset %d), which matches any character, so look-alike hosts (e.g. 'exampleXcom' for 'example.com') are allowed too. Escape it as \\. (in YAML double-quoted strings write \\\\.).",
 				p.AllowOriginRegex, pos)
@@ -742,73 +742,6 @@ func policyStaticOrigin(p *Policy, acao string) bool {
 func varyHasOrigin(h http.Header) bool {
 	items, _ := ParseTokenList(values(h, hVary))
 	return containsFold(items, hOrigin) || containsExact(items, wildcard)
-}
-
-// originNotSerialized says why a configured origin is not one serialized
-// origin, or returns "" when it is (reference §1.6).
-func originNotSerialized(o string) string {
-	if o == wildcard || o == "" {
-		return ""
-	}
-	switch {
-	case strings.ContainsAny(o, ", \t"):
-		return "is a list (ESPv2 matches it as one literal string; ESP sends it as is)"
-	case strings.ContainsAny(o, `"'`):
-		return "contains quote characters (no shell removed them)"
-	case o == "null":
-		return ""
-	}
-	scheme, rest, ok := strings.Cut(o, "://")
-	if !ok {
-		return "has no scheme"
-	}
-	host := rest
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		if rest[i:] == "/" {
-			return "has a trailing slash"
-		}
-		return "has a path"
-	}
-	if o != strings.ToLower(o) {
-		return "has upper case letters"
-	}
-	if (scheme == "https" && strings.HasSuffix(host, ":443")) || (scheme == "http" && strings.HasSuffix(host, ":80")) {
-		return "has the scheme's default port"
-	}
-	return ""
-}
-
-// unescapedHostDot returns the byte offset of the first unescaped '.' in the
-// host part of an origin regex that is a literal dot (not followed by a
-// quantifier such as .* or .+, which is deliberate), or -1.
-func unescapedHostDot(re string) int {
-	start := strings.Index(re, "://")
-	if start < 0 {
-		start = 0
-	} else {
-		start += 3
-	}
-	inClass := false
-	for i := start; i < len(re); i++ {
-		switch ch := re[i]; {
-		case ch == '\\':
-			i++
-		case inClass:
-			if ch == ']' {
-				inClass = false
-			}
-		case ch == '[':
-			inClass = true
-		case ch == '/':
-			return -1 // the host part ended (an origin has no path)
-		case ch == '.':
-			if i+1 < len(re) && strings.IndexByte("*+?{", re[i+1]) >= 0 {
-				continue
-			}
-			return i
-		}
-	}
-	return -1
 }
 
 // ParseTokenList parses header lines holding a comma-separated list of tokens

@@ -174,7 +174,9 @@ func checkCases() []checkCase {
 		{name: "backend ACAO replaced by the proxy", x: withPolicy(get(acaoV()), basic(testOrigin, false), hdr("Access-Control-Allow-Origin", "*")), verdict: VerdictAllowed},
 		{name: "denied origin gets the proxy's ACAO_MISSING fix", x: withPolicy(get(hdr()), basic("https://app.example.com", false), hdr()), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block"}, msgHas: "--cors_allow_origin"},
 		{name: "ESP basic static origin needs no Vary", x: withPolicy(get(hdr("Access-Control-Allow-Origin", testOrigin)), &Policy{Proxy: ESP, Preset: PresetBasic, AllowOrigin: testOrigin}, nil), verdict: VerdictAllowed},
-		{name: "config origin list", x: withPolicy(get(hdr()), basic("https://a.example.com,https://b.example.com", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_ORIGIN_NOT_SERIALIZED:warn"}, msgHas: "is a list"},
+		{name: "config origin with user info (as lint says)", x: withPolicy(get(hdr()), basic("https://user@a.example.com", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_ORIGIN_NOT_SERIALIZED:warn"}, msgHas: "has user info"},
+		{name: "config regex optional www (as lint says)", x: withPolicy(get(hdr()), regex(`^https://(www.)?example\.com$`, false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_REGEX_UNESCAPED_DOT:warn"}, msgHas: "unescaped '.'"},
+		{name: "config origin list", x: withPolicy(get(hdr()), basic("https://a.example.com,https://b.example.com", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_ORIGIN_NOT_SERIALIZED:warn"}, msgHas: "holds several origins"},
 		{name: "config origin trailing slash", x: withPolicy(get(hdr()), basic(testOrigin+"/", false), nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "CONFIG_ORIGIN_NOT_SERIALIZED:warn"}, msgHas: "trailing slash"},
 		// errors the browser hides behind a CORS error
 		{name: "backend 401 without CORS headers names status, body and fix", x: withPolicy(hidden("GET", 401, false, `{"code":401,"message":"Method doesn't allow unregistered callers"}`), &Policy{Proxy: ESPv2, AllowCors: true}, nil), verdict: VerdictBlocked, codes: []string{"ACAO_MISSING:block", "ERROR_HIDDEN_AS_CORS:block"}, msgHas: "401 Unauthorized from the backend, with the body `{\"code\":401,\"message\":\"Method doesn't allow unregistered callers\"}`. The request was refused for its credentials: send the API key"},
@@ -416,47 +418,6 @@ func TestPolicyAllowsOrigin(t *testing.T) {
 				t.Errorf("PolicyAllowsOrigin(%+v, %q) = %v", tc.p, tc.origin, got)
 			}
 		})
-	}
-}
-
-func TestOriginNotSerialized(t *testing.T) {
-	for in, want := range map[string]string{
-		"*":                             "",
-		"null":                          "",
-		"https://app.example.com":       "",
-		"http://127.0.0.1:8001":         "",
-		"https://app.example.com:8443":  "",
-		"https://a.test,https://b.test": "is a list",
-		"https://a.test https://b.test": "is a list",
-		`"https://a.test"`:              "contains quote",
-		"https://app.example.com/":      "trailing slash",
-		"https://app.example.com/x":     "has a path",
-		"https://App.example.com":       "upper case",
-		"https://app.example.com:443":   "default port",
-		"http://app.example.com:80":     "default port",
-		"app.example.com":               "no scheme",
-	} {
-		got := originNotSerialized(in)
-		if (want == "") != (got == "") || !strings.Contains(got, want) {
-			t.Errorf("originNotSerialized(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestUnescapedHostDot(t *testing.T) {
-	for in, want := range map[string]int{
-		`https://app.example.com`:                 11,
-		`^https://app\.example\.com$`:             -1,
-		`^https://.*\.example\.com$`:              -1,
-		`^https://[a-z.]+\.example\.com$`:         -1,
-		`https?://(www\.)?example.com`:            24,
-		`https://app\.example\.com/x.y`:           -1,
-		`localhost.test`:                          9,
-		`^https://[a-z0-9-]{1,63}\.example\.com$`: -1,
-	} {
-		if got := unescapedHostDot(in); got != want {
-			t.Errorf("unescapedHostDot(%q) = %d, want %d", in, got, want)
-		}
 	}
 }
 

@@ -2,7 +2,6 @@ package cors
 
 import (
 	"fmt"
-	"net/url"
 	"regexp"
 	"regexp/syntax"
 	"strconv"
@@ -237,7 +236,8 @@ func Validate(f *Flags) []FlagFinding {
 				break
 			}
 		}
-		if col := regexHostDot(re); col > 0 {
+		if i := UnescapedHostDot(re); i >= 0 {
+			col := i + 1
 			add(RuleRegexUnescapedDot, ra, "--cors_allow_origin_regex=%s: the '.' at character %d is unescaped, so it matches any character (e.g. a host such as %s); write \\.", re, col, dotExample(re, col))
 		}
 		if esp {
@@ -291,88 +291,16 @@ func quoteChars(v string) string {
 }
 
 // originProblem says how an --cors_allow_origin value differs from a
-// serialized origin (scheme://host[:port], lower case, no default port, no
-// path or slash; Fetch "serialization of an origin"), or "" if it is one.
-// ESPv2 compares it byte for byte with the Origin header.
+// serialized origin and what to write instead, or "" if it is one.
 func originProblem(o string) string {
-	t := strings.Trim(strings.TrimSpace(o), `"'`)
-	if t == "null" {
+	why, want := OriginProblem(o)
+	switch {
+	case why == "":
 		return ""
+	case want == "":
+		return why
 	}
-	if strings.ContainsAny(t, ", ") {
-		return "holds several origins: ESPv2 matches it as one exact string, which no browser sends (and ESP sends it as several values, which browsers refuse); use --cors_preset=cors_with_regex with ^(https://a\\.example|https://b\\.example)$"
-	}
-	u, err := url.Parse(t)
-	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
-		return "is not an origin: browsers send scheme://host[:port], e.g. https://" + strings.TrimPrefix(t, "//")
-	}
-	want := strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host)
-	host, port := strings.ToLower(u.Hostname()), u.Port()
-	if port == "80" && strings.EqualFold(u.Scheme, "http") || port == "443" && strings.EqualFold(u.Scheme, "https") {
-		want = strings.ToLower(u.Scheme) + "://" + host
-		if strings.Contains(host, ":") {
-			want = strings.ToLower(u.Scheme) + "://[" + host + "]"
-		}
-	}
-	var why []string
-	if u.Path == "/" && u.RawQuery == "" && u.Fragment == "" {
-		why = append(why, "ends with a slash")
-	} else if u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		why = append(why, "has a path")
-	}
-	if u.User != nil {
-		why = append(why, "has user info")
-	}
-	if strings.ToLower(u.Scheme)+"://"+strings.ToLower(u.Host) != u.Scheme+"://"+u.Host {
-		why = append(why, "has upper case")
-	}
-	if want != strings.ToLower(u.Scheme)+"://"+strings.ToLower(u.Host) {
-		why = append(why, "names the default port")
-	}
-	if len(why) == 0 {
-		if t != o {
-			return "" // quotes or spaces: reported by their own rules
-		}
-		return ""
-	}
-	return strings.Join(why, " and ") + ": browsers send the serialized origin " + want + ", and the proxy compares byte for byte; write " + want
-}
-
-// regexHostDot returns the 1-based character index of the first
-// unescaped '.' in the host part of an origin regex that sits between two
-// letters or digits (as in example.com), or 0. Dots followed by a
-// quantifier (.*, .+) and dots in bracket classes are deliberate.
-func regexHostDot(re string) int {
-	start := 0
-	if k := strings.Index(re, "://"); k >= 0 {
-		start = k + 3
-	} else if k := strings.Index(re, `:\/\/`); k >= 0 {
-		start = k + 5
-	}
-	inClass := false
-	for i := 0; i < len(re); i++ {
-		c := re[i]
-		switch {
-		case c == '\\':
-			i++
-			continue
-		case inClass:
-			if c == ']' {
-				inClass = false
-			}
-			continue
-		case c == '[':
-			inClass = true
-			continue
-		case c == '/' && i >= start:
-			return 0 // the host part is over
-		case c == '.' && i >= start && i > 0 && i+1 < len(re):
-			if isAlnum(re[i-1]) && isAlnum(re[i+1]) {
-				return i + 1
-			}
-		}
-	}
-	return 0
+	return why + ": browsers send the serialized origin " + want + ", and the proxy compares byte for byte; write " + want
 }
 
 func isAlnum(c byte) bool {
