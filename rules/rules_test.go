@@ -86,3 +86,28 @@ var legacyFile = map[string]bool{
 	"operations.go": true, "paths.go": true, "service.go": true, "cors.go": true,
 	"security_test.go": true, "operations_test.go": true, "corpus_test.go": true, "fixtures_test.go": true,
 }
+
+// TestContributingExample keeps the rule shown in CONTRIBUTING.md equal to
+// the file it shows.
+func TestContributingExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "CONTRIBUTING.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile("endpoints-target-ipv4.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, block, ok := strings.Cut(string(doc), "   ```go\n")
+	block, _, ok2 := strings.Cut(block, "   ```\n")
+	if !ok || !ok2 {
+		t.Fatal("CONTRIBUTING.md has no Go example")
+	}
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(block, "\n") {
+		b.WriteString(strings.TrimPrefix(l, "   "))
+	}
+	if b.String() != string(src) {
+		t.Errorf("the example in CONTRIBUTING.md differs from rules/endpoints-target-ipv4.go; copy the file into it")
+	}
+}
