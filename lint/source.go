@@ -77,3 +77,10 @@ func (r *Rule) SourceText() string {
 	}
 	return strings.Join(names, "; ")
 }
+
+// DocsBase is where the rule pages of docs/rules are published.
+const DocsBase = "https://github.com/corsgate/corsgate/blob/main/docs/rules/"
+
+// DocURL is the address of the rule's documentation page (docs/rules/ID.md,
+// generated from the registry).
+func (r *Rule) DocURL() string { return DocsBase + r.ID + ".md" }

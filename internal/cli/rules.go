@@ -171,3 +171,51 @@ func RulesMarkdown(rs []*lint.Rule) string {
 	}
 	return b.String()
 }
+
+// RulePage renders a rule's documentation page, docs/rules/ID.md: what the
+// SARIF helpUri of its findings links to (kept in sync by a test).
+func RulePage(r *lint.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\n<!-- generated from the rule registry by corsgate's tests; do not edit -->\n\n", r.ID)
+	fmt.Fprintf(&b, "Severity: **%s** · category: %s", r.Severity, r.Category)
+	if len(r.Versions) > 0 {
+		var vs []string
+		for _, v := range r.Versions {
+			vs = append(vs, v.String())
+		}
+		fmt.Fprintf(&b, " · applies to %s", strings.Join(vs, ", "))
+	}
+	fmt.Fprintf(&b, "\n\n%s\n", r.Doc)
+	if r.Details != "" {
+		fmt.Fprintf(&b, "\n%s\n", r.Details)
+	}
+	lang := func(ex string) string {
+		if strings.HasPrefix(strings.TrimSpace(ex), "-") || strings.Contains(ex, "--cors_") || strings.Contains(ex, "ESPv2_ARGS") {
+			return "sh"
+		}
+		if strings.HasPrefix(strings.TrimSpace(ex), "{") {
+			return "json"
+		}
+		return "yaml"
+	}
+	if r.Bad != "" {
+		fmt.Fprintf(&b, "\n## Bad\n\n```%s\n%s\n```\n", lang(r.Bad), strings.TrimRight(r.Bad, "\n"))
+	}
+	if r.Good != "" {
+		fmt.Fprintf(&b, "\n## Good\n\n```%s\n%s\n```\n", lang(r.Good), strings.TrimRight(r.Good, "\n"))
+	}
+	if r.Fix != "" {
+		fmt.Fprintf(&b, "\n## Fix\n\n`corsgate lint --fix` applies the transform `%s` (`corsgate transform %s`).\n", r.Fix, r.Fix)
+	}
+	if len(r.Sources) > 0 || r.Source != "" {
+		b.WriteString("\n## Mirrors\n\n")
+		for _, s := range r.Sources {
+			fmt.Fprintf(&b, "- [%s](%s)\n", s, s.Link())
+		}
+		if r.Sources == nil {
+			fmt.Fprintf(&b, "- %s\n", r.Source)
+		}
+	}
+	fmt.Fprintf(&b, "\n## Configure\n\n```yaml\n# .corsgate.yaml\nrules:\n  %s: off   # or info, warning, error\n```\n\nOr suppress one finding with a comment on its line or the line above: `# corsgate:ignore %s`.\n", r.ID, r.ID)
+	return b.String()
+}

@@ -47,6 +47,7 @@ type sarifRule struct {
 	ShortDescription     sarifText      `json:"shortDescription"`
 	FullDescription      sarifText      `json:"fullDescription"`
 	Help                 sarifText      `json:"help"`
+	HelpURI              string         `json:"helpUri,omitempty"`
 	DefaultConfiguration sarifRuleLevel `json:"defaultConfiguration"`
 	Properties           sarifRuleProps `json:"properties"`
 }
@@ -135,6 +136,7 @@ func printSARIF(w io.Writer, ds []lint.Diagnostic, o Options) error {
 			ShortDescription:     sarifText{Text: r.Doc},
 			FullDescription:      sarifText{Text: strings.TrimSpace(r.Doc + " " + r.Details)},
 			Help:                 sarifText{Text: help, Markdown: md},
+			HelpURI:              r.DocURL(),
 			DefaultConfiguration: sarifRuleLevel{Level: sarifLevel(r.Severity)},
 			Properties:           sarifRuleProps{Tags: []string{string(r.Category)}},
 		})
