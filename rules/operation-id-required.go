@@ -14,8 +14,9 @@ func init() {
 		Details: `Cloud Endpoints lists operationId among the required fields: Service Management names the API
 method after it and rejects an operation without one ("Operation does not have the required
 'operationId' field. Please specify unique value for 'operationId' field for all operations.").
-head operations are not checked (see operation-id-unique for the operations Service Management
-converts). Same verdict for every target.`,
+head operations are not checked: corsgate has always treated them as not converted, although
+api-compiler's ProtoApiFromOpenApi.getOperationsForPath lists head (UNVERIFIED which is right for
+Service Management today). Same verdict for every target.`,
 		Sources: []lint.Source{apiCompiler("aspects/ProtoApiFromOpenApi.java", "validateOperationId"), apiCompilerTest("invalid_opertion_id.baseline"), apiCompilerTest("no_opertion_id.baseline")},
 		Op: func(p *lint.Pass, op *spec.Op) {
 			if !op.Converted() || !spec.IsMap(op.Node) {
