@@ -64,13 +64,6 @@ func allowReportType(p *lint.Pass, v *yaml.Node, ptr, format string, args ...any
 	p.ReportKey(ptr, format, args...)
 }
 
-// allowAll reports whether the document sets x-google-allow: all (any case),
-// which is when Service Management adds the /** catch-all methods.
-func allowAll(doc *spec.Document) bool {
-	v := spec.Deref(spec.Get(doc.Root, "x-google-allow"))
-	return spec.IsString(v) && strings.EqualFold(v.Value, "all")
-}
-
 // allowAPINameRE is api-compiler's API name pattern (ApiNameGenerator).
 var allowAPINameRE = regexp.MustCompile(`^[a-z][a-z0-9]{0,39}$`)
 

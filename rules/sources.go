@@ -18,12 +18,6 @@ func apiCompilerTest(baseline string) lint.Source {
 	return lint.Code(lint.APICompiler, "src/test/java/com/google/api/tools/framework/importers/swagger/testdata/"+baseline, "")
 }
 
-// swagger2Schema names a definition of the Swagger 2.0 JSON Schema
-// api-compiler validates every file against.
-func swagger2Schema(symbol string) lint.Source {
-	return lint.Code(lint.APICompiler, "src/main/resources/swagger/schema2_0/schema.json", symbol)
-}
-
 // espv2 names code of ESPv2.
 func espv2(path, symbol string) lint.Source { return lint.Code(lint.ESPv2, path, symbol) }
 

@@ -99,6 +99,12 @@ type Google struct {
 	refs       []Ref
 	paramsOnce sync.Once
 	params     [][]Param
+	orderOnce  sync.Once
+	order      []*Op
+	pathsOnce  sync.Once
+	paths      []PathItem
+	extOnce    sync.Once
+	ext        []Value
 }
 
 // Google returns the document's Google model, built on first use. Safe for

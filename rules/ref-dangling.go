@@ -1,0 +1,85 @@
+package rules
+
+import (
+	"strings"
+
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+)
+
+// srcDanglingExample is an esp-v2 example whose response schema refers to an
+// undefined definition: its generated service config shows the
+// google.protobuf.Value fallback.
+var srcDanglingExample = espv2("examples/dynamic_routing/service_config_generated.json", "")
+
+func init() {
+	register(&lint.Rule{
+		ID:       "ref-dangling",
+		Heavy:    true,
+		Category: lint.CategoryTypes,
+		Severity: lint.Warning,
+		Versions: []spec.Version{spec.Swagger2},
+		Doc:      "Checks that every #/definitions/ and #/responses/ reference names an entry that exists.",
+		Details: `Service Management tolerates a dangling reference in a response schema: it types the response as
+google.protobuf.Value (the esp-v2 examples dynamic_routing and service_control refer to an undefined
+listShelvesResponse and their generated service configs show this fallback), so corsgate reports a
+warning there, and for response objects that refer to a missing #/responses/ entry. In a definition
+or a body parameter schema the same fallback silently drops the request type, and every other
+Swagger tool rejects the document: error. A reference into a definition (#/definitions/A/properties/b)
+is a valid JSON pointer, but Service Management looks the whole rest up as a definition name and
+falls back to google.protobuf.Value: warning. Same verdict for every target.`,
+		Sources: []lint.Source{srcTypeBuilder, srcDanglingExample},
+		Check: func(p *lint.Pass) {
+			d := &danglingCheck{p: p, defs: spec.NewLookup(p.Doc, "definitions"), responses: spec.NewLookup(p.Doc, "responses")}
+			hasDefs := spec.Get(p.Doc.Root, "definitions") != nil
+			for _, r := range p.G.Refs() {
+				switch {
+				case r.Place == spec.RefResponse:
+					d.response(r)
+				case r.Place.IsSchema() && strings.HasPrefix(r.Ref, defsPrefix) && hasDefs:
+					d.schema(r)
+				}
+			}
+		},
+	})
+}
+
+type danglingCheck struct {
+	p               *lint.Pass
+	defs, responses *spec.Lookup
+}
+
+func (d *danglingCheck) response(r spec.Ref) {
+	name, ok := strings.CutPrefix(r.Ref, "#/responses/")
+	switch {
+	case !ok && !isExternalRef(r.Ref):
+		d.p.ReportNode(lint.Warning, r.Node, r.Ptr(), "response $ref %q must point into #/responses/; the response cannot be resolved", r.Ref)
+	case ok && d.responses.Get(spec.UnescapeToken(name)) == nil:
+		d.p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s cannot be resolved: the top-level responses section has no such entry", r.Ref)
+	}
+}
+
+func (d *danglingCheck) schema(r spec.Ref) {
+	rest := strings.TrimPrefix(r.Ref, defsPrefix)
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		if first := spec.UnescapeToken(rest[:i]); d.defs.Get(first) != nil {
+			// A valid JSON pointer into a definition, but Service Management
+			// looks the whole rest up as a name.
+			d.p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s points inside the definition %q: Service Management only resolves references to whole definitions and types this schema as google.protobuf.Value; make the nested schema a definition of its own", r.Ref, first)
+			return
+		}
+	}
+	name := spec.UnescapeToken(rest)
+	if d.defs.Get(name) != nil {
+		return
+	}
+	hint := ""
+	if s := lint.Suggest(name, d.defs.Names()); s != "" {
+		hint = "; did you mean " + defsPrefix + s + "?"
+	}
+	if r.Place == spec.RefInResponse {
+		d.p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s cannot be resolved: definitions has no %q; Service Management types this response as google.protobuf.Value%s", r.Ref, name, hint)
+		return
+	}
+	d.p.ReportNode(lint.Error, r.Node, r.Ptr(), "Reference %s cannot be resolved: definitions has no %q (in a %s); Service Management silently types it as google.protobuf.Value and other Swagger tools reject the document%s", r.Ref, name, r.Place, hint)
+}
