@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+)
+
+func init() {
+	register(&lint.Rule{
+		ID:       "security-undefined",
+		Category: lint.CategorySecurity,
+		Severity: lint.Error,
+		Doc:      "Checks that every scheme named in a security requirement is defined in securityDefinitions.",
+		Details: `Target api-gateway: API Gateway rejects the config. Targets endpoints-espv2 and endpoints-esp:
+Service Management and the proxies do not check the name; the requirement is dropped, so the operation
+may accept unauthenticated traffic. corsgate reports an error on every target: a deploy failure on API
+Gateway, a silent security hole on Endpoints, and the latter is the worse of the two.`,
+		Sources: []lint.Source{docEndpointsLimits, docGatewayLimits},
+		SecList: func(p *lint.Pass, l *spec.SecList) {
+			for _, r := range l.Reqs {
+				for _, n := range r.Names {
+					if n.Scheme == nil {
+						reportUndefined(p, l, r, n.Name)
+					}
+				}
+			}
+		},
+	})
+}
+
+func reportUndefined(p *lint.Pass, l *spec.SecList, r spec.SecReq, name string) {
+	defined := make([]string, len(p.G.Schemes))
+	for i, s := range p.G.Schemes {
+		defined[i] = s.Name
+	}
+	slices.Sort(defined)
+	hint := ""
+	if s := lint.Suggest(name, defined); s != "" {
+		hint = " (did you mean " + strconv.Quote(s) + "?)"
+	} else if len(defined) == 0 {
+		hint = " (the spec has no securityDefinitions)"
+	}
+	at := requirement(l, r.Index).Get(name)
+	if p.Target == lint.TargetAPIGateway {
+		p.ReportKeyAt(at, "%s: security scheme %q is not defined in securityDefinitions%s; API Gateway rejects the API config", l.Where(), name, hint)
+		return
+	}
+	p.ReportKeyAt(at, "%s: security scheme %q is not defined in securityDefinitions%s; Service Management and ESP/ESPv2 do not check this and drop the requirement, so the operation may accept unauthenticated calls", l.Where(), name, hint)
+}
