@@ -34,7 +34,7 @@ the managed service API_ID-HASH.apigateway.PROJECT_ID.cloud.goog on API Gateway.
 				return
 			}
 			list := p.G.EffectiveSecurity(op)
-			if preflightCanPass(list) {
+			if (appCredentials{}).preflightCanPass(list) {
 				return
 			}
 			names := make([]string, len(list.Reqs))

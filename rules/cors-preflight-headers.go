@@ -38,6 +38,7 @@ API_ID-HASH.apigateway.PROJECT_ID.cloud.goog on API Gateway.`,
 			// Most operations share a few security lists (often the top-level
 			// one): compute each list's headers once.
 			memo := map[*spec.SecList][]string{}
+			creds := appCredentials{}
 			for _, op := range p.G.Ops {
 				list := p.G.EffectiveSecurity(op)
 				if op.Method == "options" || list == nil {
@@ -45,7 +46,7 @@ API_ID-HASH.apigateway.PROJECT_ID.cloud.goog on API Gateway.`,
 				}
 				hs, done := memo[list]
 				if !done {
-					hs = listHeaders(list, spelled)
+					hs = creds.listHeaders(list, spelled)
 					memo[list] = hs
 				}
 				for _, lh := range hs {
@@ -76,8 +77,8 @@ API_ID-HASH.apigateway.PROJECT_ID.cloud.goog on API Gateway.`,
 // listHeaders returns the distinct (lower-cased) credential headers a
 // security list needs when no alternative can pass a preflight; spelled
 // records how each header was first written.
-func listHeaders(l *spec.SecList, spelled map[string]string) []string {
-	if preflightCanPass(l) {
+func (a appCredentials) listHeaders(l *spec.SecList, spelled map[string]string) []string {
+	if a.preflightCanPass(l) {
 		return nil // some alternative needs no header credential
 	}
 	var out []string
@@ -86,7 +87,7 @@ func listHeaders(l *spec.SecList, spelled map[string]string) []string {
 			if n.Scheme == nil {
 				continue
 			}
-			for _, c := range appCredentials(n.Scheme) {
+			for _, c := range a.of(n.Scheme) {
 				if c.InQuery() {
 					continue
 				}

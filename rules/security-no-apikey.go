@@ -23,7 +23,7 @@ intentionally keyless.`,
 			if p.G.EffectiveSecurity(op).RequiresAPIKey() {
 				return
 			}
-			p.ReportNode(lint.Info, op.Key, op.Ptr, "%s: Operation does not require an API key; callers may invoke the method without specifying an associated API-consuming project. To enable API key all the SecurityRequirement Objects inside security definition must reference at least one SecurityDefinition of type : 'apiKey'.", op.Where())
+			p.ReportNode(lint.Info, op.Key, op.Ptr, "Operation '%s' in path '%s': Operation does not require an API key; callers may invoke the method without specifying an associated API-consuming project. To enable API key all the SecurityRequirement Objects inside security definition must reference at least one SecurityDefinition of type : 'apiKey'.", op.Method, op.Path)
 		},
 	})
 }

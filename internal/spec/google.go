@@ -105,6 +105,8 @@ type Google struct {
 	paths      []PathItem
 	extOnce    sync.Once
 	ext        []Value
+	listsOnce  sync.Once
+	lists      []*SecList
 }
 
 // Google returns the document's Google model, built on first use. Safe for
@@ -136,18 +138,21 @@ func (g *Google) EffectiveSecurity(op *Op) *SecList {
 }
 
 // SecLists returns the top-level list and every operation's own list, in
-// that order (inherited lists are not repeated).
+// that order (inherited lists are not repeated). The slice is built once
+// (the engine asks for it once per rule) and shared: callers must not
+// modify it.
 func (g *Google) SecLists() []*SecList {
-	var out []*SecList
-	if g.Security != nil {
-		out = append(out, g.Security)
-	}
-	for _, op := range g.Ops {
-		if op.Security != nil {
-			out = append(out, op.Security)
+	g.listsOnce.Do(func() {
+		if g.Security != nil {
+			g.lists = append(g.lists, g.Security)
 		}
-	}
-	return out
+		for _, op := range g.Ops {
+			if op.Security != nil {
+				g.lists = append(g.lists, op.Security)
+			}
+		}
+	})
+	return g.lists
 }
 
 // Endpoint is one endpoint entry (2.0: an item of x-google-endpoints; 3.x:
