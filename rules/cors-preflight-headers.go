@@ -88,8 +88,8 @@ func (a appCredentials) listHeaders(l *spec.SecList, spelled map[string]string) 
 				continue
 			}
 			for _, c := range a.of(n.Scheme) {
-				if c.InQuery() {
-					continue
+				if c.In != "header" {
+					continue // a query parameter, or a cookie (which ESP/ESPv2 do not read)
 				}
 				lh := strings.ToLower(c.Name)
 				if !slices.Contains(out, lh) {

@@ -36,7 +36,8 @@ func (a appCredentials) of(s *spec.Scheme) []spec.Credential {
 }
 
 // needsHeader reports whether a browser app cannot send the scheme's
-// credential in the query string. Undefined and unsupported schemes are
+// credential in the query string (a header or a cookie, which a preflight
+// does not send either). Undefined and unsupported schemes are
 // dropped by Service Management (security-undefined and
 // security-scheme-unsupported report them), so they ask for nothing.
 func (a appCredentials) needsHeader(s *spec.Scheme) bool {

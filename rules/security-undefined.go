@@ -13,7 +13,7 @@ func init() {
 		ID:       "security-undefined",
 		Category: lint.CategorySecurity,
 		Severity: lint.Error,
-		Doc:      "Checks that every scheme named in a security requirement is defined in securityDefinitions.",
+		Doc:      "Checks that every scheme named in a security requirement is defined (securityDefinitions, components.securitySchemes in 3.x).",
 		Details: `Target api-gateway: API Gateway rejects the config. Targets endpoints-espv2 and endpoints-esp:
 Service Management and the proxies do not check the name; the requirement is dropped, so the operation
 may accept unauthenticated traffic. corsgate reports an error on every target: a deploy failure on API
@@ -41,12 +41,20 @@ func reportUndefined(p *lint.Pass, l *spec.SecList, r spec.SecReq, name string) 
 	if s := lint.Suggest(name, defined); s != "" {
 		hint = " (did you mean " + strconv.Quote(s) + "?)"
 	} else if len(defined) == 0 {
-		hint = " (the spec has no securityDefinitions)"
+		hint = " (the spec has no " + schemesMember(p.G) + ")"
 	}
 	at := requirement(l, r.Index).Get(name)
 	if p.Target == lint.TargetAPIGateway {
-		p.ReportKeyAt(at, "%s: security scheme %q is not defined in securityDefinitions%s; API Gateway rejects the API config", l.Where(), name, hint)
+		p.ReportKeyAt(at, "%s: security scheme %q is not defined in %s%s; API Gateway rejects the API config", l.Where(), name, schemesMember(p.G), hint)
 		return
 	}
-	p.ReportKeyAt(at, "%s: security scheme %q is not defined in securityDefinitions%s; Service Management and ESP/ESPv2 do not check this and drop the requirement, so the operation may accept unauthenticated calls", l.Where(), name, hint)
+	p.ReportKeyAt(at, "%s: security scheme %q is not defined in %s%s; Service Management and ESP/ESPv2 do not check this and drop the requirement, so the operation may accept unauthenticated calls", l.Where(), name, schemesMember(p.G), hint)
+}
+
+// schemesMember names where the document defines its security schemes.
+func schemesMember(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "components.securitySchemes"
+	}
+	return "securityDefinitions"
 }

@@ -30,13 +30,14 @@ list.`,
 			docEndpointsExtensions,
 		},
 		Check: func(p *lint.Pass) {
-			if k, _ := spec.MapGet(p.Doc.Root, xSecurity); k != nil {
-				p.ReportKey(spec.Pointer(xSecurity), xSecurityMessage)
+			if v := p.G.Root().Get(xSecurity); v.Present() {
+				p.ReportKeyAt(v, xSecurityMessage)
 			}
 		},
 		Op: func(p *lint.Pass, op *spec.Op) {
+			// Look the key up first: the operation's Value builds its pointer.
 			if k, _ := spec.MapGet(op.Node, xSecurity); k != nil {
-				p.ReportKey(op.At(xSecurity), xSecurityMessage)
+				p.ReportKeyAt(op.Object().Get(xSecurity), xSecurityMessage)
 			}
 		},
 	})

@@ -13,8 +13,10 @@ import (
 // Credential is one place of a request that carries a scheme's credential.
 type Credential struct {
 	// In is "query" for a URL query parameter and "header" for a request
-	// header. For an apiKey scheme it is the scheme's in as written (Swagger
-	// 2.0 allows only query and header).
+	// header. For an apiKey scheme it is the scheme's in as written: Swagger
+	// 2.0 allows query and header, OpenAPI 3.x also cookie, which ESP/ESPv2
+	// cannot be configured to read (they build API-key locations from query
+	// parameters and headers only).
 	In string
 	// Name is the query parameter or header name.
 	Name string
@@ -81,7 +83,9 @@ var envoyJWTDefaults = []Credential{jwtDefaults[0], jwtDefaults[2]}
 //     locations other than the defaults is UNVERIFIED; the rule
 //     security-apikey-location warns about them); nil when in or name is not
 //     a string;
-//   - oauth2 (a JWT provider): each x-google-jwt-locations item's header
+//   - a JWT provider (oauth2 in 2.0; in 3.x also openIdConnect or any scheme
+//     with x-google-auth): each x-google-jwt-locations (3.x:
+//     x-google-auth.jwtLocations) item's header
 //     (with its value_prefix) and query, as ESPv2 builds them (esp-v2
 //     v2.55.7 src/go/configgenerator/filtergen/jwt_authn.go
 //     processJwtLocations, which skips cookie items); ESPv2's defaults when

@@ -57,6 +57,43 @@ func TestSchemeCredentials(t *testing.T) {
 	}
 }
 
+// TestSchemeCredentialsOpenAPI3 reads the same facts from OpenAPI 3.x
+// security schemes (x-google-auth holds the JWT settings).
+func TestSchemeCredentialsOpenAPI3(t *testing.T) {
+	tests := []struct {
+		name   string
+		scheme string // the components.securitySchemes entry "s"
+		want   []Credential
+	}{
+		{"apiKey in header", "{type: apiKey, name: x-api-key, in: header}", []Credential{{In: "header", Name: "x-api-key"}}},
+		{"apiKey in cookie", "{type: apiKey, name: sid, in: cookie}", []Credential{{In: "cookie", Name: "sid"}}},
+		{"jwt locations", `{type: oauth2, x-google-auth: {issuer: i, jwtLocations: [{header: X-Token, valuePrefix: "T "}, {query: jwt}]}}`,
+			[]Credential{{In: "header", Name: "X-Token", Prefix: "T "}, {In: "query", Name: "jwt"}}},
+		{"openIdConnect without locations", "{type: openIdConnect, openIdConnectUrl: u, x-google-auth: {issuer: i}}", []Credential{
+			{In: "header", Name: "Authorization", Prefix: "Bearer ", Default: true},
+			{In: "header", Name: "X-Goog-Iap-Jwt-Assertion", Default: true},
+			{In: "query", Name: "access_token", Default: true},
+		}},
+		{"http bearer without x-google-auth", "{type: http, scheme: bearer}", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := "openapi: 3.0.4\ninfo: {title: t, version: 1.0.0}\ncomponents:\n  securitySchemes:\n    s: " + tt.scheme + "\npaths: {}\n"
+			doc, err := Parse("c.yaml", []byte(src), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := doc.Google().Scheme("s")
+			if s == nil {
+				t.Fatal("scheme s not in the model")
+			}
+			if diff := cmp.Diff(tt.want, s.Credentials()); diff != "" {
+				t.Errorf("Credentials() (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // TestCredentialsNotShared checks that a caller changing the defaults it got
 // does not change them for the next caller.
 func TestCredentialsNotShared(t *testing.T) {
