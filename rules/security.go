@@ -14,7 +14,7 @@ import (
 // Google model, removed when they are ported: secDefinitions, secRootScope
 // and secRequiresAPIKey are used by management.go; secOperations and
 // secExts by backend.go, management.go and legacy.go; secDocCache by
-// backend.go and extensions.go. The security rules themselves read the model
+// backend.go. The security rules themselves read the model
 // (spec.Google), one file per rule.
 
 // secDefs indexes securityDefinitions by name.
