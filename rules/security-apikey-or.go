@@ -11,13 +11,15 @@ func init() {
 	register(&lint.Rule{
 		ID:       "security-apikey-or",
 		Category: lint.CategorySecurity,
-		Severity: lint.Error,
+		Severity: lint.Warning,
 		Doc:      "Checks that an API key requirement is not OR-ed with an alternative that has no API key.",
 		Details: `Cloud Endpoints and API Gateway document OR-ing an API key with another requirement as unsupported.
 Service Management does not reject it: it marks the method "API key not required" as soon as one
-alternative lacks an API key, so the key is silently not enforced for anyone. To require both, put them
-in one requirement object (API key AND a JWT is supported); to require only the JWT, drop the key.`,
-		Sources: []lint.Source{docEndpointsLimits, docGatewayLimits, srcIsAPIKeyRequired},
+alternative lacks an API key, so the key is silently not enforced for anyone (api-compiler's own test
+oauth_in_security converts such a spec without an error): warning, since the deploy succeeds but the key
+does not do what it says. To require both, put them in one requirement object (API key AND a JWT is
+supported); to require only the JWT, drop the key.`,
+		Sources: []lint.Source{docEndpointsLimits, docGatewayLimits, srcIsAPIKeyRequired, apiCompilerTest("oauth_in_security.baseline")},
 		SecList: func(p *lint.Pass, l *spec.SecList) {
 			if len(l.Reqs) < 2 {
 				return

@@ -14,11 +14,11 @@ func init() {
 		Category: lint.CategorySecurity,
 		Severity: lint.Error,
 		Doc:      "Checks that every scheme named in a security requirement is defined (securityDefinitions, components.securitySchemes in 3.x).",
-		Details: `Target api-gateway: API Gateway rejects the config. Targets endpoints-espv2 and endpoints-esp:
-Service Management and the proxies do not check the name; the requirement is dropped, so the operation
-may accept unauthenticated traffic. corsgate reports an error on every target: a deploy failure on API
-Gateway, a silent security hole on Endpoints, and the latter is the worse of the two.`,
-		Sources: []lint.Source{docEndpointsLimits, docGatewayLimits},
+		Details: `Target api-gateway: API Gateway rejects the config: error. Targets endpoints-espv2 and
+endpoints-esp: Service Management accepts it (api-compiler's own tests convert such specs without an
+error) and the proxies do not check the name; the requirement is dropped, so the operation may accept
+unauthenticated traffic: warning, since the deploy succeeds but the spec does not do what it says.`,
+		Sources: []lint.Source{docEndpointsLimits, docGatewayLimits, apiCompilerTest("operation_name_slash.baseline")},
 		SecList: func(p *lint.Pass, l *spec.SecList) {
 			for _, r := range l.Reqs {
 				for _, n := range r.Names {
@@ -48,7 +48,7 @@ func reportUndefined(p *lint.Pass, l *spec.SecList, r spec.SecReq, name string) 
 		p.ReportKeyAt(at, "%s: security scheme %q is not defined in %s%s; API Gateway rejects the API config", l.Where(), name, schemesMember(p.G), hint)
 		return
 	}
-	p.ReportKeyAt(at, "%s: security scheme %q is not defined in %s%s; Service Management and ESP/ESPv2 do not check this and drop the requirement, so the operation may accept unauthenticated calls", l.Where(), name, schemesMember(p.G), hint)
+	p.ReportKeyAtSeverity(lint.Warning, at, "%s: security scheme %q is not defined in %s%s; Service Management and ESP/ESPv2 do not check this and drop the requirement, so the operation may accept unauthenticated calls", l.Where(), name, schemesMember(p.G), hint)
 }
 
 // schemesMember names where the document defines its security schemes.
