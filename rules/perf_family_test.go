@@ -17,7 +17,7 @@ import (
 // service.go and allow.go.
 func opsFamilyRules() []*lint.Rule {
 	return []*lint.Rule{
-		AllowValue, APINameFormat,
+		registry["allow-value"], registry["api-name-format"],
 		HostGoogleDomain, HostProjectID, HostCustomDomain, HostSameAcrossFiles, APIVersionConflict,
 		OperationIDRequired, OperationIDUnique, OperationIDFormat, OperationParamSnakeCase,
 		PathVariableSegment, PathTrailingSlash, PathRoot, PathTemplateSyntax, PathParamsMatch, BasePathTrailingSlash, PathCaseConflict,

@@ -82,7 +82,7 @@ func TestRuleFilesSmall(t *testing.T) {
 
 // legacyFile lists the family files not yet split into one file per rule.
 var legacyFile = map[string]bool{
-	"security.go": true, "types.go": true, "backend.go": true, "management.go": true,
+	"security.go": true, "types.go": true,
 	"operations.go": true, "paths.go": true, "service.go": true, "cors.go": true,
 	"security_test.go": true, "operations_test.go": true, "corpus_test.go": true, "fixtures_test.go": true,
 }

@@ -70,6 +70,10 @@ type Google struct {
 
 	// Management is x-google-management (2.0).
 	Management Value
+	// Metrics and QuotaLimits are the quota metrics and the limits on them
+	// (google_quota.go), in source order.
+	Metrics     []*Metric
+	QuotaLimits []*QuotaLimit
 	// Allow is x-google-allow, APIName x-google-api-name.
 	Allow, APIName Value
 
@@ -153,6 +157,9 @@ type Op struct {
 	Backend *Backend
 	// Quota is the x-google-quota member.
 	Quota Value
+	// MetricCosts maps metric names to what one call costs (2.0: the
+	// metricCosts member of x-google-quota); missing when not written.
+	MetricCosts Value
 	// LegacyBackend is true when x-google-backend-url or
 	// x-google-backend-deadline is written on the operation.
 	LegacyBackend bool

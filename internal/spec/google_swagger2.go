@@ -96,6 +96,7 @@ func buildSwagger2(d *Document) *Google {
 			}
 		}
 	}
+	g.quotaSwagger2()
 	return g
 }
 
