@@ -45,7 +45,7 @@ has, because that operation then goes to the local backend instead of the top-le
 				if gateway && len(p.G.Backends) > 0 {
 					p.ReportNode(lint.Error, op.Key, op.Ptr, "%s has no x-google-backend and there is no top-level one; API Gateway cannot route it", op.Where())
 				}
-			case b.Address().Present():
+			case b.Has("address"):
 			case b.Op == nil: // inherited from the top level
 				if gateway {
 					p.ReportNode(lint.Error, op.Key, op.Ptr, "%s has no backend address: it has no x-google-backend and the top-level one has no address; API Gateway has no sidecar backend to fall back to", op.Where())

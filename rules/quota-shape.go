@@ -39,7 +39,7 @@ key fails the deploy. It is read on operations only; at the top level or on a pa
 				return
 			}
 			reportUnknownProtoFields(p, q, metricRuleFields, "x-google-quota", "MetricRule")
-			costs := op.MetricCosts
+			costs := op.MetricCosts.Value()
 			switch {
 			case !costs.Present():
 				if len(q.Node.Content) == 0 {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/lint"
+	"go.yaml.in/yaml/v3"
 )
 
 func init() {
@@ -27,15 +28,15 @@ func init() {
 				if m == nil {
 					m = newMetricSet(p.G)
 				}
-				op.MetricCosts.Pairs(func(metric string, v spec.Value) {
-					if m.defined[metric] {
+				spec.Pairs(op.MetricCosts.Node, func(k, _ *yaml.Node) {
+					if m.defined[k.Value] {
 						return
 					}
 					method := op.Method + " " + op.Path
 					if id, ok := op.OperationID.Str(); ok {
 						method = id
 					}
-					p.ReportKeyAt(v, "Quota Extension for method '%s' references undefined metric(s) '%s'%s", method, metric, m.hint(metric))
+					p.ReportKeyAt(op.MetricCosts.Value().Get(k.Value), "Quota Extension for method '%s' references undefined metric(s) '%s'%s", method, k.Value, m.hint(k.Value))
 				})
 			}
 			for _, l := range p.G.QuotaLimits {

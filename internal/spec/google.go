@@ -157,9 +157,9 @@ type Op struct {
 	Backend *Backend
 	// Quota is the x-google-quota member.
 	Quota Value
-	// MetricCosts maps metric names to what one call costs (2.0: the
-	// metricCosts member of x-google-quota); missing when not written.
-	MetricCosts Value
+	// MetricCosts is what one call costs against quota metrics
+	// (google_quota.go).
+	MetricCosts MetricCosts
 	// LegacyBackend is true when x-google-backend-url or
 	// x-google-backend-deadline is written on the operation.
 	LegacyBackend bool

@@ -1,5 +1,7 @@
 package spec
 
+import "go.yaml.in/yaml/v3"
+
 // Quotas as Google reads them: the metrics a document defines, the quota
 // limits on them, and what each operation charges. In 2.0 metrics and limits
 // are lists of objects under x-google-management (api-compiler a0481d58
@@ -39,6 +41,34 @@ func (g *Google) MetricNames() []string {
 	return out
 }
 
+// MetricCosts maps metric names to what one call of an operation costs
+// (2.0: the metricCosts member of x-google-quota; 3.x: x-google-quota
+// itself). It holds nodes, so that reading it builds no JSON pointer (most
+// operations carry quota); Value gives the member to report at.
+type MetricCosts struct {
+	// Key is the member's key (2.0: metricCosts or metric_costs); nil when
+	// the costs are x-google-quota itself.
+	Key *yaml.Node
+	// Node is the map (aliases followed); nil when not written.
+	Node *yaml.Node
+	at   *yaml.Node // the value as written
+	op   *Op
+}
+
+// Present reports whether the costs are written (the map may be malformed).
+func (c MetricCosts) Present() bool { return c.Node != nil }
+
+// Value returns the costs as a model value, with its pointer.
+func (c MetricCosts) Value() Value {
+	switch {
+	case c.Node == nil:
+		return Value{}
+	case c.Key == nil:
+		return c.op.Quota
+	}
+	return Value{Key: c.Key, Node: c.Node, at: c.at, parent: c.op.Quota.Ptr(), tok: c.Key.Value}
+}
+
 // metricCostKeys are the proto-JSON spellings of MetricRule.metric_costs.
 var metricCostKeys = map[string]bool{"metricCosts": true, "metric_costs": true}
 
@@ -64,10 +94,10 @@ func (g *Google) quotaSwagger2() {
 		}
 	}
 	for _, op := range g.Ops {
-		if q := op.Quota.Node; q != nil && IsMap(q) {
+		if q := op.Quota.Node; IsMap(q) {
 			for i := 0; i+1 < len(q.Content); i += 2 {
 				if k := q.Content[i]; metricCostKeys[k.Value] {
-					op.MetricCosts = Value{Key: k, Node: Deref(q.Content[i+1]), at: q.Content[i+1], parent: op.Quota.Ptr(), tok: k.Value}
+					op.MetricCosts = MetricCosts{Key: k, Node: Deref(q.Content[i+1]), at: q.Content[i+1], op: op}
 					break
 				}
 			}

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,7 +12,7 @@ import (
 type quotaView struct {
 	Metrics []string            // "name @ pointer of name"
 	Limits  []string            // "name -> metric @ pointer of metric"
-	Costs   map[string][]string // operation pointer -> "metric @ pointer of key"
+	Costs   map[string][]string // operation pointer -> "metric=cost @ pointer", then the member's key and line
 	Names   []string
 	All     bool
 }
@@ -32,8 +33,8 @@ func viewQuota(g *Google) quotaView {
 			v.Costs = map[string][]string{}
 		}
 		var cs []string
-		op.MetricCosts.Pairs(func(metric string, c Value) { cs = append(cs, metric+"="+c.Text()+" @ "+c.Ptr()) })
-		v.Costs[op.Ptr] = append(cs, "in "+op.MetricCosts.Key.Value)
+		op.MetricCosts.Value().Pairs(func(metric string, c Value) { cs = append(cs, metric+"="+c.Text()+" @ "+c.Ptr()) })
+		v.Costs[op.Ptr] = append(cs, "in "+op.MetricCosts.Key.Value+" at "+strconv.Itoa(op.MetricCosts.Value().Pos().Line))
 	}
 	v.Names = g.MetricNames()
 	v.All = g.AllowsAll()
@@ -68,8 +69,8 @@ paths:
 				Metrics: []string{"read-requests @ /x-google-management/metrics/0/name", "write/requests @ /x-google-management/metrics/1/name"},
 				Limits:  []string{"read-limit -> read-requests @ /x-google-management/quota/limits/0/metric values an object"},
 				Costs: map[string][]string{
-					"/paths/~1a/get":  {"read-requests=1 @ /paths/~1a/get/x-google-quota/metricCosts/read-requests", "write/requests=2 @ /paths/~1a/get/x-google-quota/metricCosts/write~1requests", "in metricCosts"},
-					"/paths/~1a/post": {"write/requests=5 @ /paths/~1a/post/x-google-quota/metric_costs/write~1requests", "in metric_costs"},
+					"/paths/~1a/get":  {"read-requests=1 @ /paths/~1a/get/x-google-quota/metricCosts/read-requests", "write/requests=2 @ /paths/~1a/get/x-google-quota/metricCosts/write~1requests", "in metricCosts at 13"},
+					"/paths/~1a/post": {"write/requests=5 @ /paths/~1a/post/x-google-quota/metric_costs/write~1requests", "in metric_costs at 15"},
 				},
 				Names: []string{"read-requests", "write/requests"},
 			},
@@ -91,7 +92,7 @@ paths:
 				Metrics: []string{"a @ /x-google-management/metrics/1/name", "a @ /x-google-management/metrics/2/name",
 					"7 @ /x-google-management/metrics/3/name", " @ /x-google-management/metrics/4/name"},
 				Limits: []string{" -> a @ /x-google-management/quota/limits/1/metric values missing"},
-				Costs:  map[string][]string{"/paths/~1a/post": {"a=1 @ /paths/~1a/post/x-google-quota/metricCosts/a", "in metricCosts"}},
+				Costs:  map[string][]string{"/paths/~1a/post": {"a=1 @ /paths/~1a/post/x-google-quota/metricCosts/a", "in metricCosts at 12"}},
 				Names:  []string{"a"},
 				All:    true,
 			},
@@ -111,8 +112,8 @@ paths:
 			want: quotaView{
 				Metrics: []string{"m @ /x-google-management/metrics/0/name"},
 				Costs: map[string][]string{
-					"/paths/~1a/get": {"m=1 @ /paths/~1a/get/x-google-quota/metricCosts/m", "in metricCosts"},
-					"/paths/~1a/put": {"m=1 @ /paths/~1a/put/x-google-quota/metricCosts/m", "in metricCosts"},
+					"/paths/~1a/get": {"m=1 @ /paths/~1a/get/x-google-quota/metricCosts/m", "in metricCosts at 9"},
+					"/paths/~1a/put": {"m=1 @ /paths/~1a/put/x-google-quota/metricCosts/m", "in metricCosts at 9"},
 				},
 				Names: []string{"m"},
 			},
