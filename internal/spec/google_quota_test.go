@@ -136,3 +136,46 @@ paths:
 		})
 	}
 }
+
+// FuzzGoogleQuota: whatever loads builds the quota model without a panic,
+// and every element's pointer names the node the element holds.
+func FuzzGoogleQuota(f *testing.F) {
+	for _, s := range []string{
+		"swagger: \"2.0\"\nx-google-management: {metrics: [{name: a}], quota: {limits: [{metric: a, values: {STANDARD: 1}}]}}\npaths: {/a: {get: {x-google-quota: {metricCosts: {a: 1}}}}}\n",
+		"swagger: \"2.0\"\nx-google-management: &m {metrics: [*m]}\npaths: {/a~b/c: {post: {x-google-quota: &q {metric_costs: {x/y: 2}}}, put: {x-google-quota: *q}}}\n",
+		"swagger: \"2.0\"\nx-google-allow: all\npaths: {/a: {get: {x-google-quota: [1]}}}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := Parse("fuzz", data, Options{MaxSize: 1 << 20})
+		if err != nil {
+			return
+		}
+		g := d.Google()
+		same := func(what string, v Value) {
+			if !v.Present() {
+				return
+			}
+			if got := d.Node(v.Ptr()); Deref(got) != v.Node {
+				t.Fatalf("%s: pointer %q names another node", what, v.Ptr())
+			}
+		}
+		for _, m := range g.Metrics {
+			same("metric", m.Value)
+			same("metric name", m.Name)
+		}
+		for _, l := range g.QuotaLimits {
+			same("limit", l.Value)
+			same("limit metric", l.Metric)
+			same("limit values", l.Values)
+		}
+		for _, op := range g.Ops {
+			if c := op.MetricCosts; c.Present() {
+				same("metric costs", c.Value())
+			}
+		}
+		_ = g.MetricNames()
+		_ = g.AllowsAll()
+	})
+}
