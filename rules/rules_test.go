@@ -82,7 +82,6 @@ func TestRuleFilesSmall(t *testing.T) {
 
 // legacyFile lists the family files not yet split into one file per rule.
 var legacyFile = map[string]bool{
-	"backend.go": true, "management.go": true, "service.go": true,
 	"security_test.go": true, "corpus_test.go": true,
 }
 

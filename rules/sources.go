@@ -46,6 +46,7 @@ var (
 	docGatewayLimits       = doc("API Gateway: OpenAPI 2.0 feature limitations", "https://cloud.google.com/api-gateway/docs/openapi-limitations")
 	docEndpointsCORS       = doc("Cloud Endpoints: Enabling CORS", "https://cloud.google.com/endpoints/docs/openapi/support-cors")
 	docEndpointsDNS        = doc("Cloud Endpoints: Configuring DNS on the cloud.goog domain", "https://cloud.google.com/endpoints/docs/openapi/cloud-goog-dns-configure")
+	docEndpointsQuotas     = doc("Cloud Endpoints: Configuring quotas", "https://cloud.google.com/endpoints/docs/openapi/quotas-configure")
 )
 
 // OpenAPI 3.x documentation pages.

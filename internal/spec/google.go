@@ -90,6 +90,10 @@ type Google struct {
 	// Management is x-google-management (2.0) or x-google-api-management
 	// (3.x).
 	Management Value
+	// Metrics and QuotaLimits are the quota metrics and the limits on them
+	// (google_quota.go), in source order.
+	Metrics     []*Metric
+	QuotaLimits []*QuotaLimit
 	// Allow is x-google-allow, APIName x-google-api-name.
 	Allow, APIName Value
 	// Info is the info object.
@@ -220,6 +224,9 @@ type Op struct {
 	RequestBody Value
 	// Quota is the x-google-quota member.
 	Quota Value
+	// MetricCosts is what one call costs against quota metrics
+	// (google_quota.go).
+	MetricCosts MetricCosts
 	// LegacyBackend is true when x-google-backend-url or
 	// x-google-backend-deadline is written on the operation.
 	LegacyBackend bool
