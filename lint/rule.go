@@ -30,9 +30,6 @@ type Rule struct {
 	Bad, Good string
 	// Sources are the upstream behaviours the rule mirrors.
 	Sources []Source
-	// Ref and Source are the unstructured forms being replaced by Sources
-	// (removed once every rule is ported).
-	Ref, Source string
 	// Fix names the transform that fixes the rule's findings safely, if any.
 	Fix string
 	// Deprecated rules are kept for their ID but no longer run.

@@ -95,9 +95,7 @@ func runFixtureDir(t *testing.T, r *lint.Rule, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Sources != nil { // ported to the structured form (all rules soon)
-		checkExamples(t, dir, deployments)
-	}
+	checkExamples(t, dir, deployments)
 	for _, dep := range deployments {
 		got := lintFixtures(t, r, dep)
 		for _, fx := range dep {

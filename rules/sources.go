@@ -66,7 +66,3 @@ var (
 	srcProcessEndpoint = espv2("src/go/configinfo/service_info.go", "processEndpoints")
 	srcESPAllowCors    = esp("src/api_manager/config.cc", "Config::LoadHttpMethods")
 )
-
-// Referenced so that staticcheck accepts helpers the rule families being
-// moved to one file per rule will use (removed when they are all in use).
-var _ = []any{envoy, gcloud, docEndpointsExtensions, docEndpointsLimits, docGatewayLimits}

@@ -18,10 +18,10 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var sampleRules = []*lint.Rule{
-	{ID: "endpoints-name-matches-host", Ref: "E3", Category: lint.CategoryEndpoints, Severity: lint.Error,
+	{ID: "endpoints-name-matches-host", Category: lint.CategoryEndpoints, Severity: lint.Error,
 		Doc: "Checks that every x-google-endpoints[].name equals host exactly, case included.", Details: "ESPv2 ignores allowCors otherwise.",
-		Bad: "host: a\nx-google-endpoints:\n- name: b\n", Good: "host: a\nx-google-endpoints:\n- name: a\n", Source: "esp-v2"},
-	{ID: "endpoints-target-ipv4", Category: lint.CategoryEndpoints, Severity: lint.Warning, Doc: "Checks target.", Bad: "target: x", Good: "target: 1.2.3.4", Source: "docs"},
+		Bad: "host: a\nx-google-endpoints:\n- name: b\n", Good: "host: a\nx-google-endpoints:\n- name: a\n", Sources: []lint.Source{lint.Code(lint.ESPv2, "src/go/configinfo/service_info.go", "processEndpoints")}},
+	{ID: "endpoints-target-ipv4", Category: lint.CategoryEndpoints, Severity: lint.Warning, Doc: "Checks target.", Bad: "target: x", Good: "target: 1.2.3.4", Sources: []lint.Source{lint.Doc("docs", "https://cloud.google.com/endpoints/docs/openapi/cloud-goog-dns-configure")}},
 }
 
 var sampleDiags = []lint.Diagnostic{

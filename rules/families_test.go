@@ -13,8 +13,8 @@ import (
 	"github.com/corsgate/corsgate/rules"
 )
 
-// familyPrefixes are the rule families of security.go, backend.go,
-// management.go, cors.go and legacy.go.
+// familyPrefixes are the rule families measured and fuzzed together:
+// security, backend, management, quota and CORS rules.
 var familyPrefixes = []string{"security-", "backend-", "management-", "quota-", "cors-"}
 
 func familyRules() []*lint.Rule {
