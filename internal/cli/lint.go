@@ -34,6 +34,9 @@ type lintOptions struct {
 	fixSpelling bool
 	cpuProfile  string
 	noHugePages bool
+
+	// skipNonSpecs is --skip-non-specs (pre-commit hooks pass every changed file).
+	skipNonSpecs bool
 }
 
 func newLintCmd(env *Env) *cobra.Command {
@@ -104,6 +107,7 @@ Output formats: text (default), json, sarif, github, junit.
 	f.StringVar(&o.proxy, "proxy", "", "proxy the flags are for: espv2 or esp (default: from the image in the flags, else the target)")
 	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes of rules that have one, rewriting the files in place")
 	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
+	f.BoolVar(&o.skipNonSpecs, "skip-non-specs", false, skipNonSpecsHelp)
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for tuning)")
 	_ = f.MarkHidden("cpuprofile")
 	f.BoolVar(&o.noHugePages, "no-huge-pages", false, "do not ask Linux for huge pages for a large load (for comparison)")
@@ -251,6 +255,11 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 	cfg, err := loadConfig(o.config)
 	if err != nil {
 		return err
+	}
+	if o.skipNonSpecs {
+		if args, err = specArgs(args); err != nil {
+			return err
+		}
 	}
 	if o.target != "" {
 		t, err := lint.ParseTarget(o.target)
