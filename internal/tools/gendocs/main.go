@@ -41,7 +41,17 @@ func run(out, version, date string) error {
 		if err != nil {
 			return fmt.Errorf("-date: %w", err)
 		}
-		when = t.UTC()
+		// goreleaser passes the zero time when it has no git information
+		// (a snapshot in a clone without a remote): keep now then.
+		if !t.IsZero() {
+			when = t.UTC()
+		}
+	}
+	// Start empty, so a page of a removed command does not linger.
+	for _, sub := range []string{"completions", "man"} {
+		if err := os.RemoveAll(filepath.Join(out, sub)); err != nil {
+			return err
+		}
 	}
 	dir := filepath.Join(out, "completions")
 	if err := os.MkdirAll(dir, 0o755); err != nil {

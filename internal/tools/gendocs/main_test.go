@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -71,10 +72,30 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestRunZeroDate: goreleaser without git information passes the zero time;
+// the pages then carry today's date, not year 1.
+func TestRunZeroDate(t *testing.T) {
+	out := t.TempDir()
+	if err := run(out, "1.2.3", "0001-01-01T00:00:00Z"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(out, "man", "corsgate.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), `"Jan 0001"`) || !strings.Contains(string(b), time.Now().UTC().Format("Jan 2006")) {
+		t.Errorf("header: %s", firstLines(b, 2))
+	}
+}
+
 func TestRunBadDate(t *testing.T) {
 	if err := run(t.TempDir(), "1.2.3", "yesterday"); err == nil || !strings.Contains(err.Error(), "-date") {
 		t.Errorf("run with a bad date: %v", err)
 	}
+}
+
+func firstLines(b []byte, n int) string {
+	return strings.Join(strings.SplitN(string(b), "\n", n+1)[:n], "\n")
 }
 
 func firstLine(b []byte) string {
