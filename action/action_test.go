@@ -798,3 +798,72 @@ func TestActionYAML(t *testing.T) {
 		t.Errorf("the upload-sarif step is not guarded by the upload-sarif input: if %q", uploadIf)
 	}
 }
+
+// yamlBlocks returns the ```yaml blocks of README.md that contain marker.
+func yamlBlocks(t *testing.T, marker string) []string {
+	t.Helper()
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	for _, part := range strings.Split(string(readme), "```yaml\n")[1:] {
+		block, _, _ := strings.Cut(part, "```")
+		if strings.Contains(block, marker) {
+			blocks = append(blocks, block)
+		}
+	}
+	return blocks
+}
+
+// TestReadmeWorkflows: the README's copy-paste workflows parse, use only
+// inputs action.yml declares (commented ones included), and the one without
+// the Action uploads SARIF with the codeql-action major that action.yml uses.
+func TestReadmeWorkflows(t *testing.T) {
+	data, err := os.ReadFile("../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var action struct {
+		Inputs map[string]any
+	}
+	if err := yaml.Unmarshal(data, &action); err != nil {
+		t.Fatal(err)
+	}
+	upload := regexp.MustCompile(`github/codeql-action/upload-sarif@v\d+`).FindString(string(data))
+	blocks := yamlBlocks(t, "runs-on:")
+	if len(blocks) != 2 {
+		t.Fatalf("README has %d workflows, want 2 (the Action, and go install with SARIF)", len(blocks))
+	}
+	withKey := regexp.MustCompile(`^\s+#?\s*([a-z][a-z-]*):`)
+	for i, b := range blocks {
+		var wf struct {
+			Jobs map[string]struct {
+				Steps []struct {
+					Uses string
+					Run  string
+				}
+			}
+		}
+		if err := yaml.Unmarshal([]byte(b), &wf); err != nil {
+			t.Fatalf("workflow %d does not parse: %v\n%s", i, err, b)
+		}
+		if len(wf.Jobs) == 0 {
+			t.Errorf("workflow %d has no job", i)
+		}
+		if _, after, ok := strings.Cut(b, "uses: corsgate/corsgate@"); ok {
+			_, with, _ := strings.Cut(after, "with:\n")
+			for _, line := range strings.Split(with, "\n") {
+				m := withKey.FindStringSubmatch(line)
+				if m == nil {
+					break
+				}
+				if _, ok := action.Inputs[m[1]]; !ok {
+					t.Errorf("the README's Action workflow sets %q, which action.yml does not declare", m[1])
+				}
+			}
+		} else if !strings.Contains(b, "go install github.com/corsgate/corsgate/cmd/corsgate@") || !strings.Contains(b, "corsgate lint --format sarif") || !strings.Contains(b, upload) {
+			t.Errorf("workflow %d neither uses the Action nor installs corsgate and uploads SARIF with %s:\n%s", i, upload, b)
+		}
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // need fails with CI=true, and skips otherwise, when a program is missing.
@@ -227,5 +229,51 @@ func TestTryRepo(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestReadmeConfig: the README's .pre-commit-config.yaml names every hook of
+// .pre-commit-hooks.yaml and no other.
+func TestReadmeConfig(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), "```yaml\n# .pre-commit-config.yaml\n")
+	if !ok {
+		t.Fatal("README.md has no .pre-commit-config.yaml block")
+	}
+	block, _, _ := strings.Cut(after, "```")
+	var cfg struct {
+		Repos []struct {
+			Repo  string
+			Hooks []struct{ ID string }
+		}
+	}
+	if err := yaml.Unmarshal([]byte(block), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	var hooks []struct{ ID string }
+	data, err := os.ReadFile("../../.pre-commit-hooks.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(data, &hooks); err != nil {
+		t.Fatal(err)
+	}
+	var got, want []string
+	for _, r := range cfg.Repos {
+		if r.Repo != "https://github.com/corsgate/corsgate" {
+			t.Errorf("repo %q", r.Repo)
+		}
+		for _, h := range r.Hooks {
+			got = append(got, h.ID)
+		}
+	}
+	for _, h := range hooks {
+		want = append(want, h.ID)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("README hooks %v, .pre-commit-hooks.yaml %v", got, want)
 	}
 }
