@@ -107,7 +107,11 @@ func TestVersionGoInstall(t *testing.T) {
 		"GOBIN="+gobin,
 		"GOMODCACHE="+t.TempDir(),
 		"GOPROXY=file://"+filepath.ToSlash(proxy)+",file://"+filepath.ToSlash(filepath.Join(modCache, "cache", "download")),
-		"GOSUMDB=off", "GOPRIVATE=", "GONOPROXY=", "GOFLAGS=-modcacherw", "GOTOOLCHAIN=local",
+		"GOSUMDB=off", "GOPRIVATE=", "GONOPROXY=", "GOTOOLCHAIN=local",
+		// -trimpath and no cgo, as the release and the Action build: the
+		// dependencies, unpacked into a new module cache each run, then
+		// hit the build cache.
+		"GOFLAGS=-modcacherw -trimpath", "CGO_ENABLED=0",
 	)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go install: %v\n%s", err, out)

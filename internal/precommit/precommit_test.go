@@ -32,7 +32,8 @@ func need(t *testing.T, names ...string) {
 // gitEnv is the environment for git and pre-commit: no user configuration
 // needed, and a Go build that reuses the build cache although pre-commit
 // builds in a new directory each time (-trimpath keeps paths out of the
-// cache keys) and the module cache although it sets its own GOPATH.
+// cache keys; no cgo, as the release and the Action build) and the module
+// cache although it sets its own GOPATH.
 func gitEnv(t *testing.T) []string {
 	t.Helper()
 	modCache, err := exec.Command("go", "env", "GOMODCACHE").Output()
@@ -51,7 +52,7 @@ func gitEnv(t *testing.T) []string {
 		"GIT_AUTHOR_NAME=test", "GIT_AUTHOR_EMAIL=test@example.com",
 		"GIT_COMMITTER_NAME=test", "GIT_COMMITTER_EMAIL=test@example.com",
 		"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL="+os.DevNull,
-		"GOFLAGS=-trimpath", "GOMODCACHE="+strings.TrimSpace(string(modCache)), "GOTOOLCHAIN=local",
+		"GOFLAGS=-trimpath", "CGO_ENABLED=0", "GOMODCACHE="+strings.TrimSpace(string(modCache)), "GOTOOLCHAIN=local",
 		"PRE_COMMIT_HOME="+t.TempDir(), "NO_COLOR=1",
 	)
 }
