@@ -35,6 +35,11 @@ type lintOptions struct {
 	cpuProfile  string
 	noHugePages bool
 	serviceName string
+
+	// skipNonSpecs is --skip-non-specs (pre-commit hooks pass every changed file).
+	skipNonSpecs bool
+	// separate is --separate: every file is a deployment of its own.
+	separate bool
 }
 
 func newLintCmd(env *Env) *cobra.Command {
@@ -106,6 +111,8 @@ Output formats: text (default), json, sarif, github, junit.
 	f.StringVar(&o.proxy, "proxy", "", "proxy the flags are for: espv2 or esp (default: from the image in the flags, else the target)")
 	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes of rules that have one, rewriting the files in place")
 	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
+	f.BoolVar(&o.skipNonSpecs, "skip-non-specs", false, skipNonSpecsHelp)
+	f.BoolVar(&o.separate, "separate", false, "lint every file as a deployment of its own, as a directory scan does (for CI checks of every spec in a repository); deployments: in .corsgate.yaml still groups files")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for tuning)")
 	_ = f.MarkHidden("cpuprofile")
 	f.BoolVar(&o.noHugePages, "no-huge-pages", false, "do not ask Linux for huge pages for a large load (for comparison)")
@@ -126,7 +133,7 @@ func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([
 
 // lintInputs loads every input; load failures become diagnostics, unreadable
 // inputs are returned as errors.
-func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
+func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages, separate bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
 	inputs, err := spec.Expand(args)
 	if err != nil {
 		return nil, nil, nil, nil, usageError("%v", err)
@@ -159,7 +166,7 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 			unreadable = append(unreadable, err)
 			continue
 		}
-		doc.Deployment = deploymentOf(in, cfg)
+		doc.Deployment = deploymentOf(in, cfg, separate)
 		docs = append(docs, doc)
 	}
 	return docs, names, diags, unreadable, nil
@@ -168,13 +175,13 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 // deploymentOf decides which files are deployed together (one service
 // config, as `gcloud endpoints services deploy a.yaml b.yaml`): the files a
 // deployments: entry of the configuration names; else every file named (or
-// matched by a glob) on the command line, together; a file found by
-// searching a directory is deployed on its own.
-func deploymentOf(in spec.Input, cfg *lint.Config) string {
+// matched by a glob) on the command line, together, unless --separate; a
+// file found by searching a directory is deployed on its own.
+func deploymentOf(in spec.Input, cfg *lint.Config, separate bool) string {
 	if d := cfg.Deployment(in.Name); d != "" {
 		return "deployment " + d
 	}
-	if in.Scanned {
+	if in.Scanned || separate {
 		return ""
 	}
 	return "command line"
@@ -270,6 +277,11 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 	if err != nil {
 		return err
 	}
+	if o.skipNonSpecs {
+		if args, err = specArgs(args); err != nil {
+			return err
+		}
+	}
 	if o.target != "" {
 		t, err := lint.ParseTarget(o.target)
 		if err != nil {
@@ -293,7 +305,7 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 			debug.SetGCPercent(gc)
 		}()
 	}
-	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages)
+	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages, o.separate)
 	if env.getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}

@@ -26,6 +26,9 @@ type transformOptions struct {
 	noHugePages        bool
 	serviceName        string
 	target             string
+
+	// skipNonSpecs is --skip-non-specs (pre-commit hooks pass every changed file).
+	skipNonSpecs bool
 }
 
 const transformExitHelp = `Exit codes:
@@ -70,6 +73,7 @@ file would change. FILE may be - for standard input.
 	pf.BoolVarP(&o.write, "write", "w", false, "rewrite the files in place")
 	pf.BoolVar(&o.diff, "diff", false, "print a unified diff instead of the rewritten file")
 	pf.BoolVar(&o.check, "check", false, "print nothing; exit 1 if any file would change")
+	pf.BoolVar(&o.skipNonSpecs, "skip-non-specs", false, skipNonSpecsHelp)
 	pf.Int64Var(&o.maxSize, "max-size", spec.DefaultMaxSize, "largest spec file accepted, in bytes")
 	pf.StringVar(&o.serviceName, "service-name", "", "the service config name endpoint entries must carry (default: host); on API Gateway the managed service, API_ID-HASH.apigateway.PROJECT_ID.cloud.goog")
 	pf.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway (on API Gateway the service name is not host: give --service-name)")
@@ -178,6 +182,12 @@ func newTransformSubcommand(env *Env, o *transformOptions, t transform.Transform
 // runTransform applies t to every file. A failure on one file is reported
 // and the others are still processed; the exit code is the worst outcome.
 func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform, opts transform.Options, args []string) error {
+	if o.skipNonSpecs {
+		var err error
+		if args, err = specArgs(args); err != nil {
+			return err
+		}
+	}
 	inputs, err := spec.Expand(args)
 	if err != nil {
 		return usageError("%v", err)
