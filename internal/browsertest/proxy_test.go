@@ -188,7 +188,7 @@ func startProxy(t *testing.T, cfg proxyConfig, pageOrigin string) *servedProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := proxy.BuildTable(doc)
+	table, err := proxy.BuildTable(doc, spec.Deployment{})
 	if err != nil {
 		t.Fatal(err)
 	}

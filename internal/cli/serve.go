@@ -18,6 +18,7 @@ import (
 	"github.com/corsgate/corsgate/internal/format"
 	"github.com/corsgate/corsgate/internal/proxy"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
 	"github.com/spf13/cobra"
 )
 
@@ -40,6 +41,11 @@ type serveOptions struct {
 	stdServer              bool
 	stdForward             bool
 	noEventLoop            bool
+	config                 string
+	target                 string
+	serviceName            string
+	apiKeys                []string
+	jwks                   string
 }
 
 func newServeCmd(env *Env) *cobra.Command {
@@ -96,7 +102,12 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringVar(&o.backend, "backend", "", "backend base URL, e.g. http://127.0.0.1:8081 (default: the embedded mock backend)")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	f.StringVar(&o.proxy, "proxy", "espv2", "proxy to emulate: espv2 or esp")
+	f.StringVar(&o.proxy, "proxy", "", "proxy to emulate: espv2 or esp (default: esp for --target endpoints-esp, else espv2)")
+	f.StringVar(&o.config, "config", "", "configuration file for target and service_name (default: .corsgate.yaml from the working directory upwards)")
+	f.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway")
+	f.StringVar(&o.serviceName, "service-name", "", "the service config name the proxy runs with, to compare endpoint names with exactly (on API Gateway the managed service API_ID-HASH.apigateway.PROJECT_ID.cloud.goog; default: host on Cloud Endpoints)")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable); without it any non-empty key is accepted")
+	f.StringVar(&o.jwks, "jwks", "", "verify JWT signatures against this local JWKS file (or Google's {kid: certificate} map); without it signatures are not checked")
 	help := map[string]string{
 		cors.FlagPreset:           "basic or cors_with_regex; without it the proxy handles no CORS (ESPv2's flag)",
 		cors.FlagAllowOrigin:      "the one exact origin allowed with basic, or * (default *)",
@@ -132,6 +143,7 @@ Exit codes:
 	f.BoolVar(&o.noEventLoop, "no-event-loop", false, "serve every connection on a goroutine, without the epoll loop for local answers (for comparison)")
 	_ = f.MarkHidden("no-event-loop")
 	_ = cmd.RegisterFlagCompletionFunc("proxy", fixedCompletion("espv2", "esp"))
+	_ = cmd.RegisterFlagCompletionFunc("target", fixedCompletion("endpoints-espv2", "endpoints-esp", "api-gateway"))
 	_ = cmd.RegisterFlagCompletionFunc("assume-credentials", fixedCompletion("include", "omit"))
 	_ = cmd.RegisterFlagCompletionFunc("mock-cors", fixedCompletion("*", "echo"))
 	_ = cmd.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
@@ -141,7 +153,7 @@ Exit codes:
 
 func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) error {
 	stderr := cmd.ErrOrStderr()
-	px, err := parseProxy("--proxy", o.proxy)
+	dep, px, err := serveDeployment(o)
 	if err != nil {
 		return err
 	}
@@ -185,9 +197,13 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	} else if doc, err = spec.Parse(proxy.SampleSpecName, proxy.SampleSpec, spec.Options{}); err != nil {
 		return inputError(fmt.Errorf("built-in sample spec: %w", err))
 	}
-	table, err := proxy.BuildTable(doc)
+	table, err := proxy.BuildTable(doc, dep.deployment())
 	if err != nil {
 		return inputError(err)
+	}
+	auth, err := serveAuth(o, stderr)
+	if err != nil {
+		return err
 	}
 
 	// The CORS flags, read and validated exactly as corsgate flags does.
@@ -212,7 +228,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 		mock = &proxy.Mock{CORS: o.mockCORS}
 	}
 	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs, ObservePreflight: obsPF,
-		StdTransport: o.stdTransport, StdForward: o.stdForward})
+		StdTransport: o.stdTransport, StdForward: o.stdForward, Auth: auth.opts})
 	if err != nil {
 		return inputError(err)
 	}
@@ -232,7 +248,13 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	if env.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
+	if dep.Target == lint.TargetAPIGateway && policy.Preset != cors.PresetNone {
+		fmt.Fprintln(stderr, "warning: API Gateway takes no proxy flags: the gateway itself never answers preflights, so --cors_preset shows what ESPv2 would do, not what the gateway does")
+	}
 	fmt.Fprintln(stderr, describeServe(doc.Name, &policy, o.backend, o.mockCORS))
+	for _, l := range describeAuth(table, auth, px) {
+		fmt.Fprintln(stderr, l)
+	}
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())
 	serve := proxy.Serve
 	switch {
