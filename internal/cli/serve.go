@@ -54,10 +54,21 @@ func newServeCmd(env *Env) *cobra.Command {
 		Use:   "serve [SPEC]",
 		Short: "Run a local proxy that behaves like ESPv2 (or ESP) and checks every response like a browser",
 		Long: `serve runs, on your machine, the CORS behaviour the deployed proxy will have: ESPv2's
-route table built from SPEC (spec operations, allowCors OPTIONS routes when the
-x-google-endpoints name equals host, the preflight route, the 400 fallback, 405, 404) and
-Envoy's CORS filter configured from ESPv2-named flags, or with --proxy esp the nginx CORS
-block and routing of ESP v1. Point the browser app at it.
+route table built from SPEC (Swagger 2.0 or OpenAPI 3.x: spec operations, allowCors OPTIONS
+routes when the endpoint name equals the service name, the preflight route, the 400 fallback,
+405, 404) and Envoy's CORS filter configured from ESPv2-named flags, or with --proxy esp the
+nginx CORS block and routing of ESP v1. Point the browser app at it.
+
+Operations whose security requires an API key or a JWT get the proxy's own answers before the
+backend, as ESPv2 (or ESP) sends them: 401 without a key, 401/403 for a missing, malformed,
+expired, wrong-issuer or wrong-audience token. Any non-empty key is accepted unless --api-key
+names the accepted ones; token signatures are checked only against a local --jwks file (serve
+never fetches a key set). The CORS filter runs first, so with --cors_preset an allowed origin
+gets CORS headers on those rejections; with allowCors alone it gets none.
+
+Where the spec is deployed decides pass-through: --target (endpoints-espv2, endpoints-esp,
+api-gateway) and --service-name, or target: and service_name: in .corsgate.yaml, as lint reads
+them. On API Gateway the endpoint name must be the managed service.
 
 Every response is checked the way a browser checks it, for the request's Origin and
 credentials mode (--assume-credentials, else a Cookie header means include), and one line
@@ -65,9 +76,10 @@ per request says: method, path, origin, status, verdict (allowed / blocked / not
 request) and the finding codes. --report FILE writes the full exchange and the findings
 as JSON Lines.
 
-Without SPEC a built-in sample echo API is served (allowCors on). Without --backend an
-embedded mock backend answers every routed request with 200 and a JSON echo of the request,
-and OPTIONS with 204 and no CORS headers; --mock-cors makes it send its own CORS headers.
+Without SPEC a built-in sample echo API is served (allowCors on, an API key and a Firebase
+JWT required). Without --backend an embedded mock backend answers every routed request with
+200 and a JSON echo of the request, and OPTIONS with 204 and no CORS headers; --mock-cors
+makes it send its own CORS headers.
 
 The CORS flags are ESPv2's, verbatim (--cors_preset, --cors_allow_origin, …); like ESPv2,
 they do nothing without --cors_preset. --from-args, --from-env and --from-file read them
@@ -79,7 +91,7 @@ Ctrl-C or SIGTERM shuts down gracefully.
 Exit codes:
   0  stopped by a signal after serving
   2  usage error, or ESPv2 would refuse to start with the flags
-  3  the spec cannot be read, or the address cannot be listened on`,
+  3  the spec or the --jwks file cannot be read, or the address cannot be listened on`,
 		Example: `  # the sample API with ESPv2's basic preset for one origin
   corsgate serve --cors_preset=basic --cors_allow_origin=http://localhost:3000
 
@@ -93,6 +105,10 @@ Exit codes:
 
   # what ESP v1 would do with the same flags (204 preflights, headers added, 403 without CORS)
   corsgate serve openapi.yaml --proxy esp --cors_preset=basic
+
+  # an OpenAPI 3.x spec on API Gateway, accepting one API key, JWT signatures checked locally
+  corsgate serve openapi3.yaml --target api-gateway \
+    --service-name orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog --api-key dev-key --jwks keys.json
 
   # the flags a Cloud Run service runs with
   corsgate serve openapi.yaml --from-env 'ESPv2_ARGS=^++^--cors_preset=basic++--cors_allow_origin=https://app.example.com'`,
