@@ -310,3 +310,28 @@ func TestAuthESP(t *testing.T) {
 	}
 	runAuthCases(t, cases)
 }
+
+// TestAuthDefaultAudience: a scheme without audiences allows ESPv2's
+// default https://SERVICE_NAME, which jwt_verify_lib compares without the
+// scheme and a trailing slash, so the bare service name passes too.
+func TestAuthDefaultAudience(t *testing.T) {
+	src := strings.Replace(authSpecWith(false), "    x-google-audiences: p\n", "", 1)
+	e, err := cors.NewEngine(off(cors.ESPv2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{Engine: e, Table: loadTable(t, src), Mock: &Mock{}, Auth: AuthOptions{Now: func() time.Time { return t0 }}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for aud, want := range map[string]int{"https://api.example.test": 200, "api.example.test": 200, "http://api.example.test/": 200,
+		"p": 403, "https://api.example.test/v1": 403} {
+		r := httptest.NewRequest("GET", "/v1/jwt", nil)
+		r.Header.Set("Authorization", "Bearer "+tokenFor(t, func(c map[string]any) { c["aud"] = aud }))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != want {
+			t.Errorf("aud %q: %d, want %d (%s)", aud, w.Code, want, w.Body)
+		}
+	}
+}

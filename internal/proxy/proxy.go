@@ -724,7 +724,8 @@ func (h *Handler) planESPv2(r *reqView, p *plan) {
 	// operation's route only (the generated allowCors routes require
 	// nothing). Their 401/403 is a local reply, which Envoy sends back
 	// through every encoder filter (envoy source/common/http/filter_manager.cc
-	// sendLocalReplyViaFilterChain, encodeHeaders from the first filter), so
+	// sendLocalReplyViaFilterChain, encodeHeaders from the first filter; read
+	// in a later main-branch copy, the v1.30.7 one could not be), so
 	// the CORS filter's encodeHeaders adds its headers for an allowed origin
 	// (cors_filter.cc; esp-v2 v2.55.7 cors_integration_test "CORS simple
 	// request handled before frontend auth is checked for method"); p.d
