@@ -52,6 +52,10 @@ var apiKeyDefaults = []Credential{
 	{In: "header", Name: "x-api-key"},
 }
 
+// APIKeyDefaults returns where ESP and ESPv2 read an API key from when an
+// operation's security names no apiKey location, in their order.
+func APIKeyDefaults() []Credential { return slices.Clone(apiKeyDefaults) }
+
 // IsAPIKeyDefault reports whether c is a place ESP and ESPv2 read API keys
 // from by default.
 func (c Credential) IsAPIKeyDefault() bool {
