@@ -111,10 +111,18 @@ func googleExtensionKeys(doc *spec.Document) []extKey {
 
 // walkExtensionKeys calls fn for every x-google-* key in places where keys
 // are spec fields (not user names such as property names, definition names
-// or example values). The pointer is built only for reported keys.
+// or example values), once per key even when aliases reach it by several
+// paths (with the first path's pointer). The pointer is built only for
+// reported keys.
 func walkExtensionKeys(doc *spec.Document, fn func(k *yaml.Node, ptr string)) {
 	var path []string
-	report := func(k *yaml.Node) { fn(k, spec.Pointer(append(path, k.Value)...)) }
+	seen := map[*yaml.Node]bool{}
+	report := func(k *yaml.Node) {
+		if !seen[k] {
+			seen[k] = true
+			fn(k, spec.Pointer(append(path, k.Value)...))
+		}
+	}
 	var walk func(n *yaml.Node, depth int)
 	walk = func(n *yaml.Node, depth int) {
 		n = spec.Deref(n)

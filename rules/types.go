@@ -110,16 +110,28 @@ type typesRef struct {
 func (r typesRef) Ptr() string { return r.ptr }
 
 // typesWalker walks the places Swagger 2.0 allows a $ref, keeping the
-// pointer as a token stack.
+// pointer as a token stack. A $ref that aliases reach by several paths is
+// passed on once per context (with the first path's pointer): its findings
+// are the same each time.
 type typesWalker struct {
 	toks []string
 	fn   func(typesRef)
+	seen map[typesSeen]bool
+}
+
+type typesSeen struct {
+	n   *yaml.Node
+	ctx typesCtx
 }
 
 func (w *typesWalker) push(t ...string) { w.toks = append(w.toks, t...) }
 func (w *typesWalker) pop(n int)        { w.toks = w.toks[:len(w.toks)-n] }
 
 func (w *typesWalker) emit(r *yaml.Node, ctx typesCtx) {
+	if w.seen[typesSeen{r, ctx}] {
+		return
+	}
+	w.seen[typesSeen{r, ctx}] = true
 	w.push("$ref")
 	w.fn(typesRef{Ref: r.Value, Node: r, Ctx: ctx, ptr: spec.Pointer(w.toks...)})
 	w.pop(1)
@@ -143,7 +155,7 @@ func typesRefs(doc *spec.Document, fn func(r typesRef)) {
 
 func typesWalkRefs(doc *spec.Document, fn func(r typesRef)) {
 	root := doc.Root
-	w := &typesWalker{toks: make([]string, 0, 32), fn: fn}
+	w := &typesWalker{toks: make([]string, 0, 32), fn: fn, seen: map[typesSeen]bool{}}
 	spec.Pairs(spec.Get(root, "definitions"), func(k, v *yaml.Node) {
 		w.push("definitions", k.Value)
 		w.schema(v, typesInDefinition, 0)
