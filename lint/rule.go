@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -51,6 +52,7 @@ type Rule struct {
 type Pass struct {
 	Doc    *spec.Document
 	Target Target
+	ctx    context.Context
 	rule   *Rule
 	emit   func(Diagnostic)
 }
@@ -59,6 +61,18 @@ type Pass struct {
 // (tests, tools). Reported diagnostics go to emit.
 func NewPass(doc *spec.Document, target Target, r *Rule, emit func(Diagnostic)) *Pass {
 	return &Pass{Doc: doc, Target: target, rule: r, emit: emit}
+}
+
+// Context is the run's context: a rule with a long loop checks Err() now and
+// then and returns early once it is done (the run was interrupted; what the
+// rule reports then is dropped).
+func (p *Pass) Context() context.Context { return orBackground(p.ctx) }
+
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // Report records a finding at ptr with the rule's default severity. The
@@ -112,18 +126,22 @@ func (p *Pass) emitAt(sev Severity, ptr string, pos spec.Position, format string
 type SetPass struct {
 	Docs   []*spec.Document
 	Target Target
+	ctx    context.Context
 	rule   *Rule
 	emit   func(Diagnostic)
 }
 
+// Context is the run's context, as for Pass.
+func (p *SetPass) Context() context.Context { return orBackground(p.ctx) }
+
 // Report records a finding at ptr in doc with the rule's default severity.
 func (p *SetPass) Report(doc *spec.Document, ptr string, format string, args ...any) {
-	pp := &Pass{Doc: doc, Target: p.Target, rule: p.rule, emit: p.emit}
+	pp := &Pass{Doc: doc, Target: p.Target, ctx: p.ctx, rule: p.rule, emit: p.emit}
 	pp.Report(ptr, format, args...)
 }
 
 // ReportSeverity records a finding with an explicit severity.
 func (p *SetPass) ReportSeverity(sev Severity, doc *spec.Document, ptr string, format string, args ...any) {
-	pp := &Pass{Doc: doc, Target: p.Target, rule: p.rule, emit: p.emit}
+	pp := &Pass{Doc: doc, Target: p.Target, ctx: p.ctx, rule: p.rule, emit: p.emit}
 	pp.ReportSeverity(sev, ptr, format, args...)
 }

@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"os"
@@ -54,7 +55,7 @@ func TestCorpusGolden(t *testing.T) {
 		} else {
 			docs = append(docs, doc)
 		}
-		ds, err := lint.Run(docs, rules.All(), nil, extra)
+		ds, err := lint.Run(context.Background(), docs, rules.All(), nil, extra)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,7 +83,7 @@ func TestAPICompilerOperationIDBaseline(t *testing.T) {
 			rs = append(rs, r)
 		}
 	}
-	ds, err := lint.Run([]*spec.Document{doc}, rs, nil, nil)
+	ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

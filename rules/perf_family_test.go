@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -79,7 +80,7 @@ func BenchmarkOpsFamily(b *testing.B) {
 				// Drop this family's per-document cache so that every
 				// iteration pays what a one-shot `corsgate lint` pays.
 				opsCaches.Delete(weak.Make(doc))
-				if _, err := lint.Run(docs, set.rules, nil, nil); err != nil {
+				if _, err := lint.Run(context.Background(), docs, set.rules, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -113,14 +114,14 @@ func runFixtureDir(t *testing.T, r *lint.Rule, dir string) {
 	}
 	record(loadDiags)
 	if r.CheckSet != nil {
-		ds, err := lint.Run(docs, []*lint.Rule{r}, &lint.Config{Target: targets[files[0]]}, nil)
+		ds, err := lint.Run(context.Background(), docs, []*lint.Rule{r}, &lint.Config{Target: targets[files[0]]}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		record(ds)
 	} else {
 		for _, doc := range docs {
-			ds, err := lint.Run([]*spec.Document{doc}, []*lint.Rule{r}, &lint.Config{Target: targets[doc.Name]}, nil)
+			ds, err := lint.Run(context.Background(), []*spec.Document{doc}, []*lint.Rule{r}, &lint.Config{Target: targets[doc.Name]}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +161,7 @@ func messages(r *lint.Rule, f string, docs []*spec.Document, extra []lint.Diagno
 		if doc.Name != f {
 			continue
 		}
-		ds, _ := lint.Run([]*spec.Document{doc}, []*lint.Rule{r}, nil, nil)
+		ds, _ := lint.Run(context.Background(), []*spec.Document{doc}, []*lint.Rule{r}, nil, nil)
 		for _, d := range ds {
 			fmt.Fprintf(&b, "  %d:%d %s %s\n", d.Line, d.Column, d.RuleID, d.Message)
 		}

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -56,7 +57,7 @@ func TestFamilyCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		ds, err := lint.Run([]*spec.Document{doc}, rs, nil, nil)
+		ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rs, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +91,7 @@ func BenchmarkFamilyRules(b *testing.B) {
 		diags := 0
 		cpu0 := cputime.Now()
 		for b.Loop() {
-			ds, err := lint.Run(docs, rs, nil, nil)
+			ds, err := lint.Run(context.Background(), docs, rs, nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -145,7 +146,7 @@ func FuzzFamilyRules(f *testing.F) {
 			return
 		}
 		for _, target := range lint.Targets {
-			ds, err := lint.Run([]*spec.Document{doc}, rs, &lint.Config{Target: target}, nil)
+			ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rs, &lint.Config{Target: target}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -62,7 +63,7 @@ func TestHostSameAcrossFilesGroups(t *testing.T) {
 		mk("pair/q.yaml", "q.endpoints.my-project.cloud.goog"),
 		mk("other/c.yaml", "a.endpoints.my-project.cloud.goog"), // same host, other folder
 	}
-	ds, err := lint.Run(docs, []*lint.Rule{HostSameAcrossFiles}, nil, nil)
+	ds, err := lint.Run(context.Background(), docs, []*lint.Rule{HostSameAcrossFiles}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -284,7 +285,7 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 		unreadable = append(unreadable, err)
 	}
 	extra = append(extra, flagDiags...)
-	ds, runErr := lint.Run(docs, rules.All(), cfg, extra)
+	ds, runErr := lint.Run(context.Background(), docs, rules.All(), cfg, extra)
 	if o.fix {
 		if ds, err = runFixes(cmd, docs, ds, o.fixSpelling); err != nil {
 			return err

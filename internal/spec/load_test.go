@@ -14,7 +14,8 @@ import (
 const minimal = "swagger: \"2.0\"\ninfo: {title: t, version: 1.0.0}\npaths: {}\n"
 
 // TestLoadBadInput: every kind of bad input gives a LoadError with the right
-// kind and position, never a panic or a hang.
+// kind and position, never a panic or a hang; the alias bombs of
+// aliases_test.go included.
 func TestLoadBadInput(t *testing.T) {
 	deep := strings.Repeat("[", 1001) + strings.Repeat("]", 1001)
 	var bomb strings.Builder
@@ -50,6 +51,16 @@ func TestLoadBadInput(t *testing.T) {
 		{name: "too large", in: minimal, opts: Options{MaxSize: 10}, kind: KindTooLarge, msgContain: "--max-size"},
 		{name: "openapi 3", in: "openapi: 3.0.3\ninfo: {title: t, version: 1}\npaths: {}\n", kind: KindOpenAPI3, line: 1, col: 10, msgContain: "only Swagger 2.0"},
 		{name: "no swagger key", in: "info: {title: t}\npaths: {}\n", kind: KindNotSwagger, line: 1, col: 1, msgContain: "not a Swagger spec"},
+	}
+	for _, b := range aliasBombs() {
+		tests = append(tests, struct {
+			name       string
+			in         string
+			opts       Options
+			kind       ErrorKind
+			line, col  int
+			msgContain string
+		}{name: b.Name, in: b.Src, kind: b.Kind, line: b.Line, col: b.Col, msgContain: b.Msg})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -284,6 +295,9 @@ func TestReadUnreadable(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{minimal, "{\"swagger\":\"2.0\",\"paths\":{}}", "a: &a [1]\nb: *a\n", "- 1\n", "\ufeffswagger: 2.0\r\n", "a: {b: [c, {d: e}]}", "x: |\n  y\n", "<<: {a: 1}\n"} {
 		f.Add([]byte(s))
+	}
+	for _, b := range aliasBombs() {
+		f.Add([]byte(b.Src))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		d, err := Parse("fuzz", data, Options{MaxSize: 1 << 20})
