@@ -86,7 +86,7 @@ func sharedParameters(ops int) string {
 	b.WriteString("x-shared:\n  params: &params\n  - {name: page, in: query, type: integer, required: false, format: int32}\n  - {name: size, in: query, type: integer, required: false, format: int32}\n")
 	b.WriteString("paths:\n")
 	for i := 0; i < ops; i++ {
-		fmt.Fprintf(&b, "  /r%d:\n    get:\n      operationId: get%d\n      parameters: *params\n      responses: {200: {description: ok}}\n", i, i)
+		fmt.Fprintf(&b, "  /r%d: {get: {parameters: *params}}\n", i)
 	}
 	return b.String()
 }
@@ -247,8 +247,8 @@ func TestExpansionBudgetEdges(t *testing.T) {
 
 // TestExpansionBudgetAllowsSharing: a spec at the scale of the 5000-path
 // benchmark (14 000 operations) whose every operation aliases one shared
-// parameter list loads (with the alias count limit off, as transform
-// re-parses), and its model sees every shared list.
+// parameter list loads, with the alias count limit off as transform
+// re-parses.
 func TestExpansionBudgetAllowsSharing(t *testing.T) {
 	d, err := Parse("f", []byte(sharedParameters(14000)), Options{MaxAliases: -1})
 	if err != nil {
@@ -257,11 +257,26 @@ func TestExpansionBudgetAllowsSharing(t *testing.T) {
 	if d.Aliases != 14000 {
 		t.Errorf("aliases = %d, want 14000", d.Aliases)
 	}
+}
+
+// TestModelWithinBudget: the typed model's writer spends the budget the way
+// the loader measures it, so a document exactly at its budget gets a model
+// with every shared list expanded.
+func TestModelWithinBudget(t *testing.T) {
+	src := sharedParameters(50)
+	const expanded = 50 * 23 // each alias stands for the 23-node list
+	d, err := Parse("f", []byte(src), Options{MaxExpandedNodes: expanded})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := d.ModelErr(); err != nil {
 		t.Fatal(err)
 	}
-	if got := len(d.Model().Paths["/r13999"].Get.Parameters); got != 2 {
+	if got := len(d.Model().Paths["/r49"].Get.Parameters); got != 2 {
 		t.Errorf("last operation has %d parameters, want 2", got)
+	}
+	if _, err := Parse("f", []byte(src), Options{MaxExpandedNodes: expanded - 1}); err == nil {
+		t.Error("one node over the budget loads")
 	}
 }
 

@@ -131,7 +131,7 @@ func (w *jsonWriter) pairs(n *yaml.Node, depth int, first *bool, err *error, see
 		}
 		for _, s := range srcs {
 			if s != nil && s.Kind == yaml.MappingNode {
-				if !w.spend() { // a merge is an expansion, even of an inline mapping
+				if depth > 2*DefaultMaxDepth || !w.spend() { // a merge is an expansion, even of an inline mapping
 					*err = errExpansion
 					return
 				}
