@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/google/go-cmp/cmp"
 )
@@ -51,11 +52,7 @@ func TestOpsSnake(t *testing.T) {
 // corpusDir is the shared real-world corpus, relative to the package.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "real-world")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("real-world corpus not available: %v", err)
-	}
-	return dir
+	return testenv.Shared(t, "corpus", "real-world")
 }
 
 func loadCorpusFile(t testing.TB, name string) *spec.Document {

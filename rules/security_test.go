@@ -10,6 +10,7 @@ import (
 	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/rules"
 )
@@ -36,10 +37,10 @@ func familyRules() []*lint.Rule {
 // the files Google deployed successfully, and that every finding carries a
 // position. Findings are logged with -v for review.
 func TestFamilyCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "real-world")
+	dir := testenv.Shared(t, "corpus", "real-world")
 	files, _ := filepath.Glob(filepath.Join(dir, "*"))
 	if len(files) == 0 {
-		t.Skip("real-world corpus not present")
+		t.Fatal("the real-world corpus is empty")
 	}
 	rs := familyRules()
 	if len(rs) == 0 {
