@@ -59,7 +59,7 @@ func interruptedError(ctx context.Context) error {
 // because of the cancellation is reported as interrupted as well.
 func interruptible(cmd *cobra.Command, work func() error) error {
 	ctx := cmd.Context()
-	gate := &writeGate{}
+	gate := &writeGate{ctx: ctx}
 	cmd.SetContext(context.WithValue(ctx, writeGateKey{}, gate))
 	done := make(chan error, 1)
 	go func() {
@@ -85,10 +85,11 @@ func interruptible(cmd *cobra.Command, work func() error) error {
 // writeGate orders file replacements with an interruption: a replacement
 // that started completes (safewrite never leaves the file half written, but
 // its temporary file would stay behind if the process ended mid-write), and
-// none starts once the gate is closed.
+// none starts once the command's context is done.
 type writeGate struct {
+	ctx    context.Context
 	mu     sync.Mutex
-	closed bool
+	closed bool // the command has returned
 }
 
 type writeGateKey struct{}
@@ -99,7 +100,7 @@ var errStopped = errors.New("not written: interrupted")
 func (g *writeGate) run(write func() error) error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.closed {
+	if g.closed || g.ctx.Err() != nil {
 		return errStopped
 	}
 	return write()
