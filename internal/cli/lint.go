@@ -298,8 +298,8 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 	}
 	extra = append(extra, flagDiags...)
 	ds, runErr := lint.Run(cmd.Context(), docs, rules.All(), cfg, extra)
-	if cmd.Context().Err() != nil {
-		return runErr
+	if err := cmd.Context().Err(); err != nil {
+		return err // interrupted: no report
 	}
 	if o.fix {
 		if ds, err = runFixes(cmd, docs, ds, o.fixSpelling); err != nil {
