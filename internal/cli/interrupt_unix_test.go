@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -18,34 +17,19 @@ import (
 	"github.com/corsgate/corsgate/internal/testenv"
 )
 
-var built struct {
-	once sync.Once
-	path string
-	out  []byte
-	err  error
-}
-
-// corsgateBinary builds the real command once (without the race detector,
-// whatever the test binary has, so that a large lint costs what it costs
-// users).
+// corsgateBinary builds the real command into the test's directory
+// (without the race detector, whatever the test binary has, so that a large
+// lint costs what it costs users; go's build cache makes this a link).
 func corsgateBinary(t *testing.T) string {
 	t.Helper()
 	goTool := testenv.Program(t, "go")
-	built.once.Do(func() {
-		dir, err := os.MkdirTemp("", "corsgate-interrupt")
-		if err != nil {
-			built.err = err
-			return
-		}
-		built.path = filepath.Join(dir, "corsgate")
-		cmd := exec.Command(goTool, "build", "-o", built.path, "./cmd/corsgate")
-		cmd.Dir = filepath.Join("..", "..")
-		built.out, built.err = cmd.CombinedOutput()
-	})
-	if built.err != nil {
-		t.Fatalf("go build: %v\n%s", built.err, built.out)
+	path := filepath.Join(t.TempDir(), "corsgate")
+	cmd := exec.Command(goTool, "build", "-o", path, "./cmd/corsgate")
+	cmd.Dir = filepath.Join("..", "..")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return built.path
+	return path
 }
 
 // interrupted is what a signalled run did.
@@ -59,9 +43,9 @@ type interrupted struct {
 // signalAfter starts corsgate with args in dir, sends sig once ready says
 // so (or after delay when ready is nil), and waits for the exit, killing the
 // process if it is still running 10 s after the signal.
-func signalAfter(t *testing.T, dir string, stdin io.Reader, sig syscall.Signal, delay time.Duration, args ...string) interrupted {
+func signalAfter(t *testing.T, bin, dir string, stdin io.Reader, sig syscall.Signal, delay time.Duration, args ...string) interrupted {
 	t.Helper()
-	cmd := exec.Command(corsgateBinary(t), args...)
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Stdin = stdin
 	var stdout, stderr bytes.Buffer
@@ -106,6 +90,7 @@ func (r interrupted) check(t *testing.T, code int, message string) {
 // that never ends) stops on SIGINT or SIGTERM at once, with a message and
 // the signal's exit code.
 func TestInterruptWhileReading(t *testing.T) {
+	bin := corsgateBinary(t)
 	for _, c := range []struct {
 		sig     syscall.Signal
 		code    int
@@ -123,7 +108,7 @@ func TestInterruptWhileReading(t *testing.T) {
 			}
 			defer pr.Close()
 			defer pw.Close()
-			r := signalAfter(t, t.TempDir(), pr, c.sig, 300*time.Millisecond, "lint", "-")
+			r := signalAfter(t, bin, t.TempDir(), pr, c.sig, 300*time.Millisecond, "lint", "-")
 			r.check(t, c.code, c.message)
 			if r.stdout != "" {
 				t.Errorf("an interrupted lint printed a report: %q", r.stdout)
@@ -144,8 +129,7 @@ func TestInterruptLargeLint(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "big.yaml"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	corsgateBinary(t) // built before the clock starts
-	r := signalAfter(t, dir, nil, syscall.SIGINT, 300*time.Millisecond, "lint", "big.yaml")
+	r := signalAfter(t, corsgateBinary(t), dir, nil, syscall.SIGINT, 300*time.Millisecond, "lint", "big.yaml")
 	r.check(t, ExitInterrupted, "corsgate: interrupted\n")
 	if strings.Contains(r.stdout, "no problems found") || strings.Contains(r.stdout, " in 1 file") {
 		t.Errorf("an interrupted lint printed a report: %q", r.stdout)
@@ -166,7 +150,7 @@ func TestInterruptTransformWrite(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(dir, "b.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := signalAfter(t, dir, nil, syscall.SIGTERM, 500*time.Millisecond, "transform", "allow-cors", "on", "-w", "a.yaml", "b.yaml", "c.yaml")
+	r := signalAfter(t, corsgateBinary(t), dir, nil, syscall.SIGTERM, 500*time.Millisecond, "transform", "allow-cors", "on", "-w", "a.yaml", "b.yaml", "c.yaml")
 	r.check(t, ExitTerminated, "corsgate: terminated\n")
 	a, _ := os.ReadFile(filepath.Join(dir, "a.yaml"))
 	if want := strings.Replace(before, "paths:", "x-google-endpoints:\n- name: a.endpoints.my-project.cloud.goog\n  allowCors: true\npaths:", 1); string(a) != want {
