@@ -39,8 +39,11 @@ $(STATICCHECK):
 staticcheck: $(STATICCHECK) ## staticcheck
 	$(STATICCHECK) $(PKGS)
 
-unit: ## go test -race
-	$(GO) test -race -count=1 -timeout 12m $(PKGS)
+# go test -json read by internal/testenv/summary: a line per package, every
+# skipped test with its reason, the whole output of every failure. The status
+# is go test's (pipefail) or the summary's, whichever fails.
+unit: ## go test -race, printing every skip with its reason
+	@bash -o pipefail -c '$(GO) test -race -count=1 -timeout 12m -json $(PKGS) | $(GO) run ./internal/testenv/summary'
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \

@@ -25,6 +25,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 )
@@ -34,12 +35,7 @@ import (
 func needTools(t *testing.T, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI=true: .ci/run installs it)", n)
-			}
-			t.Skipf("%s is not installed; the action's scripts need it (apt-get install -y %s)", n, n)
-		}
+		testenv.Program(t, n)
 	}
 	if runtime.GOOS == "windows" {
 		t.Skip("the scripts are tested with Linux's bash")

@@ -1,11 +1,5 @@
 package rules_test
 
-import (
-	"os"
-	"path/filepath"
-	"testing"
-)
-
 // The expected outcome of each api-compiler importer test that corsgate
 // does not simply pass (apicompiler_test.go runs them all).
 
@@ -70,19 +64,4 @@ var apiCompilerDiffers = map[string]string{
 	// specification"), and so does corsgate (swagger-version). The
 	// references between the files resolve: they are one deployment.
 	"distributed_swagger": "corsgate, like gcloud, refuses files without a top-level swagger key; the converter, called directly, accepts definition-only files",
-}
-
-// sharedDir is a folder of ../shared next to the repository: the tests that
-// need it fail when CI=true and it is missing, and skip with the reason
-// otherwise.
-func sharedDir(t *testing.T, elem ...string) string {
-	t.Helper()
-	dir := filepath.Join(append([]string{"..", "..", "shared"}, elem...)...)
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found next to the repository: %v", dir, err)
-		}
-		t.Skipf("skipped: %s not found next to the repository (upstream data is not copied into the repo)", dir)
-	}
-	return dir
 }

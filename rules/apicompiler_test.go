@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/rules"
 )
@@ -91,7 +93,7 @@ func failureLines(baseline string) []string {
 }
 
 func TestAPICompilerConformance(t *testing.T) {
-	dir := sharedDir(t, "corpus", "api-compiler")
+	dir := testenv.Shared(t, "corpus", "api-compiler")
 	cases := apiCompilerCases(t, dir)
 	if len(cases) < 60 {
 		t.Fatalf("read %d upstream cases; expected about 64", len(cases))
@@ -161,7 +163,7 @@ func lintTogether(t *testing.T, dir string, names []string) []lint.Diagnostic {
 		doc.Deployment = "case"
 		docs = append(docs, doc)
 	}
-	ds, err := lint.Run(docs, rules.All(), nil, extra)
+	ds, err := lint.Run(context.Background(), docs, rules.All(), nil, extra)
 	if err != nil {
 		t.Fatal(err)
 	}

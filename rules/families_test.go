@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/corsgate/corsgate/rules"
 )
@@ -35,13 +37,9 @@ func familyRules() []*lint.Rule {
 // the files Google deployed successfully, and that every finding carries a
 // position. Findings are logged with -v for review.
 func TestFamilyCorpus(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "real-world")
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	files, _ := filepath.Glob(filepath.Join(testenv.Shared(t, "corpus", "real-world"), "*"))
 	if len(files) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("real-world corpus not found next to the repository")
-		}
-		t.Skip("real-world corpus not found next to the repository")
+		t.Fatal("the real-world corpus is empty")
 	}
 	rs := familyRules()
 	if len(rs) == 0 {
@@ -59,7 +57,7 @@ func TestFamilyCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
-		ds, err := lint.Run([]*spec.Document{doc}, rs, nil, nil)
+		ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rs, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +91,7 @@ func BenchmarkFamilyRules(b *testing.B) {
 		diags := 0
 		cpu0 := cputime.Now()
 		for b.Loop() {
-			ds, err := lint.Run(docs, rs, nil, nil)
+			ds, err := lint.Run(context.Background(), docs, rs, nil, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -148,7 +146,7 @@ func FuzzFamilyRules(f *testing.F) {
 			return
 		}
 		for _, target := range lint.Targets {
-			ds, err := lint.Run([]*spec.Document{doc}, rs, &lint.Config{Target: target}, nil)
+			ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rs, &lint.Config{Target: target}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -174,7 +175,7 @@ func lintFixtures(t *testing.T, r *lint.Rule, dep []*fixture) map[string][]lint.
 		docs = append(docs, doc)
 	}
 	record(loadDiags)
-	ds, err := lint.Run(docs, []*lint.Rule{r}, &dep[0].cfg, nil)
+	ds, err := lint.Run(context.Background(), docs, []*lint.Rule{r}, &dep[0].cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ Output formats: text (default), json, sarif, github, junit.
 			if len(args) == 0 {
 				return usageError("lint needs at least one SPEC (a file, directory, glob or -); see \"corsgate lint --help\"")
 			}
-			return runLint(cmd, env, o, args)
+			return interruptible(cmd, func() error { return runLint(cmd, env, o, args) })
 		},
 	}
 	f := cmd.Flags()
@@ -131,11 +131,16 @@ func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([
 	}
 }
 
-// lintInputs loads every input; load failures become diagnostics, unreadable
-// inputs are returned as errors.
-func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages, separate bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
-	inputs, err := spec.Expand(args)
+// loadInputs loads every input. Load failures become diagnostics (the file
+// was read; names lists it); inputs that could not be read are failures.
+// It stops with the context's error once the command is interrupted.
+func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages, separate bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, failures []format.Failure, err error) {
+	ctx := cmd.Context()
+	inputs, err := spec.Expand(ctx, args)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, nil, nil, err
+		}
 		return nil, nil, nil, nil, usageError("%v", err)
 	}
 	var todo []spec.Input
@@ -156,20 +161,28 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 		hugeheap.Prepare(expectedHeap(todo, maxSize, true))
 	}
 	for _, in := range todo {
-		names = append(names, in.Name)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, nil, err
+		}
 		doc, err := spec.Open(in, cmd.InOrStdin(), spec.Options{MaxSize: maxSize})
-		if err != nil {
-			if le, ok := errors.AsType[*spec.LoadError](err); ok {
-				diags = append(diags, rules.LoadDiagnostic(le))
-				continue
-			}
-			unreadable = append(unreadable, err)
+		if le, ok := errors.AsType[*spec.LoadError](err); ok {
+			names = append(names, in.Name)
+			diags = append(diags, rules.LoadDiagnostic(le))
 			continue
 		}
+		if re, ok := errors.AsType[*spec.ReadError](err); ok {
+			failures = append(failures, format.Failure{File: re.File, Message: re.Reason()})
+			continue
+		}
+		if err != nil {
+			failures = append(failures, format.Failure{File: in.Name, Message: err.Error()})
+			continue
+		}
+		names = append(names, in.Name)
 		doc.Deployment = deploymentOf(in, cfg, separate)
 		docs = append(docs, doc)
 	}
-	return docs, names, diags, unreadable, nil
+	return docs, names, diags, failures, nil
 }
 
 // deploymentOf decides which files are deployed together (one service
@@ -278,7 +291,7 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 		return err
 	}
 	if o.skipNonSpecs {
-		if args, err = specArgs(args); err != nil {
+		if args, err = specArgs(cmd.Context(), args); err != nil {
 			return err
 		}
 	}
@@ -305,7 +318,7 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 			debug.SetGCPercent(gc)
 		}()
 	}
-	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages, o.separate)
+	docs, names, extra, failures, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages, o.separate)
 	if env.getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
@@ -314,32 +327,51 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 	}
 	flagDiags, err := lintProxyFlags(o, docs, cfg)
 	if err != nil {
-		unreadable = append(unreadable, err)
+		failures = append(failures, format.Failure{File: proxyFlagsSource(o), Message: err.Error()})
 	}
 	extra = append(extra, flagDiags...)
-	ds, runErr := lint.Run(docs, rules.All(), cfg, extra)
+	ds, runErr := lint.Run(cmd.Context(), docs, rules.All(), cfg, extra)
+	if err := cmd.Context().Err(); err != nil {
+		return err // interrupted: no report
+	}
 	if o.fix {
 		if ds, err = runFixes(cmd, docs, ds, o.fixSpelling); err != nil {
 			return err
 		}
 	}
 	v, _, _ := versionInfo(env)
-	if err := format.Print(cmd.OutOrStdout(), f, ds, format.Options{Color: color, Files: names, Rules: rules.All(), Version: v}); err != nil {
+	opts := format.Options{Color: color, Files: names, Failures: failures, FailOn: failOn, Rules: rules.All(), Version: v}
+	if err := format.Print(cmd.OutOrStdout(), f, ds, opts); err != nil {
 		return inputError(fmt.Errorf("write output: %w", err))
 	}
-	for _, e := range unreadable {
-		fmt.Fprintf(cmd.ErrOrStderr(), "corsgate: %v\n", e)
+	if f != format.Text {
+		// The report carries them; a person at the terminal sees them too.
+		for _, fl := range failures {
+			fmt.Fprintf(cmd.ErrOrStderr(), "corsgate: %s: cannot read: %s\n", fl.File, fl.Message)
+		}
 	}
 	if runErr != nil {
 		return inputError(runErr)
 	}
-	if len(unreadable) > 0 {
+	if len(failures) > 0 {
 		return silentExit(ExitInput)
 	}
 	if failOn != lint.SeverityNone && lint.MaxSeverity(ds) >= failOn {
 		return silentExit(ExitFindings)
 	}
 	return nil
+}
+
+// proxyFlagsSource names the proxy flags lint read, for a failure to read
+// them.
+func proxyFlagsSource(o *lintOptions) string {
+	switch {
+	case o.proxyFile != "":
+		return o.proxyFile
+	case o.proxyArgs != "":
+		return "<proxy-args>"
+	}
+	return "<cloudrun-env>"
 }
 
 // useColor decides colouring for w: never/always as asked; auto colours only

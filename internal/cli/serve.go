@@ -201,7 +201,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	// The spec.
 	var doc *spec.Document
 	if len(args) == 1 {
-		inputs, err := spec.Expand(args)
+		inputs, err := spec.Expand(cmd.Context(), args)
 		if err != nil {
 			return inputError(err)
 		}

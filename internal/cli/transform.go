@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/hugeheap"
-	"github.com/corsgate/corsgate/internal/safewrite"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
 	"github.com/corsgate/corsgate/lint"
@@ -32,11 +31,13 @@ type transformOptions struct {
 }
 
 const transformExitHelp = `Exit codes:
-  0  done (with --check: no file would change)
-  1  --check: at least one file would change
-  2  usage error, or a file the transform refuses to rewrite (no host, a layout it
-     cannot edit without touching other lines)
-  3  a file could not be read, parsed or written`
+  0    done (with --check: no file would change)
+  1    --check: at least one file would change
+  2    usage error, or a file the transform refuses to rewrite (no host, a layout it
+       cannot edit without touching other lines)
+  3    a file could not be read, parsed or written
+  130  interrupted by Ctrl-C (SIGINT); 143 stopped by SIGTERM. A file being rewritten
+       with -w is either rewritten whole or left as it was.`
 
 func newTransformCmd(env *Env) *cobra.Command {
 	o := &transformOptions{}
@@ -154,7 +155,7 @@ func newTransformSubcommand(env *Env, o *transformOptions, t transform.Transform
 			if o.check && (o.write || o.diff) {
 				return usageError("--check cannot be combined with --write or --diff")
 			}
-			return runTransform(cmd, o, t, opts, args)
+			return interruptible(cmd, func() error { return runTransform(cmd, o, t, opts, args) })
 		},
 	}
 	f := sub.Flags()
@@ -184,11 +185,11 @@ func newTransformSubcommand(env *Env, o *transformOptions, t transform.Transform
 func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform, opts transform.Options, args []string) error {
 	if o.skipNonSpecs {
 		var err error
-		if args, err = specArgs(args); err != nil {
+		if args, err = specArgs(cmd.Context(), args); err != nil {
 			return err
 		}
 	}
-	inputs, err := spec.Expand(args)
+	inputs, err := spec.Expand(cmd.Context(), args)
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -205,6 +206,9 @@ func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform
 	var notes []string
 	stdinUsed := false
 	for _, in := range inputs {
+		if err := cmd.Context().Err(); err != nil {
+			return err
+		}
 		if in.Path == "" {
 			if stdinUsed {
 				continue
@@ -245,7 +249,7 @@ func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform
 				io.WriteString(stdout, yamledit.Unified("a/"+name, "b/"+name, src, res.Out))
 			}
 			if o.write && res.Changed {
-				if err := safewrite.Replace(in.Path, src, res.Out); err != nil {
+				if err := replaceFile(cmd.Context(), in.Path, src, res.Out); err != nil {
 					fail(ExitInput, err)
 				}
 			}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/corsgate/corsgate/internal/testenv"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -20,12 +21,7 @@ import (
 func need(t *testing.T, names ...string) {
 	t.Helper()
 	for _, n := range names {
-		if _, err := exec.LookPath(n); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is not installed (CI=true: .ci/run installs it with apt-get install -y pre-commit)", n)
-			}
-			t.Skipf("%s is not installed (apt-get install -y pre-commit); the hook test needs it", n)
-		}
+		testenv.Program(t, n)
 	}
 }
 

@@ -13,18 +13,16 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// errExpansion stops model building when aliases would expand the tree beyond
-// a sane size (an alias bomb that stays under the alias count limit).
-var errExpansion = errors.New("YAML aliases expand to more than the allowed size")
+// errExpansion stops writing JSON when aliases would expand the tree beyond
+// the budget. A document from Parse never gets there (the loader measured
+// its expansion against the same budget); it guards trees from elsewhere.
+var errExpansion = errors.New("YAML aliases expand to more than the allowed number of nodes")
 
 // buildModel turns the node tree into kin-openapi's openapi2.T by writing the
 // tree as JSON (one pass over nodes already in memory) and decoding that. The
-// file itself is never parsed again.
-func buildModel(root *yaml.Node, aliases int) (*openapi2.T, error) {
-	w := &jsonWriter{}
-	if aliases > 0 {
-		w.budget = 1 << 22 // nodes written through aliases, at most ~4M
-	}
+// file itself is never parsed again. budget is the load's MaxExpandedNodes.
+func buildModel(root *yaml.Node, budget int) (*openapi2.T, error) {
+	w := &jsonWriter{budget: budget}
 	w.buf.Grow(1 << 12)
 	if err := w.node(root, 0); err != nil {
 		return nil, err
@@ -38,7 +36,7 @@ func buildModel(root *yaml.Node, aliases int) (*openapi2.T, error) {
 
 type jsonWriter struct {
 	buf     bytes.Buffer
-	budget  int // remaining nodes allowed inside alias expansions; 0 = no aliases seen
+	budget  int // remaining nodes allowed inside alias expansions and merges
 	inAlias int
 }
 
@@ -46,11 +44,8 @@ func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 	if depth > 2*DefaultMaxDepth {
 		return errExpansion
 	}
-	if w.inAlias > 0 {
-		w.budget--
-		if w.budget < 0 {
-			return errExpansion
-		}
+	if w.inAlias > 0 && !w.spend() {
+		return errExpansion
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
@@ -136,6 +131,10 @@ func (w *jsonWriter) pairs(n *yaml.Node, depth int, first *bool, err *error, see
 		}
 		for _, s := range srcs {
 			if s != nil && s.Kind == yaml.MappingNode {
+				if depth > 2*DefaultMaxDepth || !w.spend() { // a merge is an expansion, even of an inline mapping
+					*err = errExpansion
+					return
+				}
 				w.inAlias++
 				w.pairs(s, depth+1, first, err, seen)
 				w.inAlias--
@@ -145,6 +144,12 @@ func (w *jsonWriter) pairs(n *yaml.Node, depth int, first *bool, err *error, see
 			}
 		}
 	}
+}
+
+// spend takes one node from the budget and reports whether there was one.
+func (w *jsonWriter) spend() bool {
+	w.budget--
+	return w.budget >= 0
 }
 
 func keyString(k *yaml.Node) string {
@@ -280,7 +285,7 @@ func writeJSONString(b *bytes.Buffer, s string) {
 // value as encoding/json would decode it. It is meant for small subtrees such
 // as one extension's value.
 func JSONValue(n *yaml.Node) (any, error) {
-	w := &jsonWriter{budget: 1 << 16}
+	w := &jsonWriter{budget: DefaultMaxExpandedNodes}
 	if err := w.node(n, 0); err != nil {
 		return nil, err
 	}
