@@ -3,6 +3,7 @@ package spec
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -139,6 +140,37 @@ func TestExpandCancelled(t *testing.T) {
 	for _, arg := range []string{dir, filepath.Join(dir, "a.yaml")} {
 		if _, err := Expand(ctx, []string{arg}); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: err = %v, want context.Canceled", arg, err)
+		}
+	}
+}
+
+// TestLooksLikeSpec: the directory search and --skip-non-specs keep files
+// with a top-level swagger or openapi key that holds a version, in YAML or
+// JSON, and nothing else.
+func TestLooksLikeSpec(t *testing.T) {
+	cases := map[string]bool{
+		"swagger: \"2.0\"\ninfo: {}\n":                                      true,
+		"\xef\xbb\xbfswagger: '2.0'\n":                                      true,
+		"info: {}\nopenapi: 3.0.3\n":                                        true,
+		"'openapi': 3.1.0\n":                                                true,
+		"{\"openapi\": \"3.1.0\", \"info\": {}}":                            true,
+		"{\n  \"swagger\" : \"2.0\"\n}":                                     true,
+		"{\"name\": \"web\", \"scripts\": {\"openapi\": \"redocly lint\"}}": false,
+		"repos: []\n":                           false,
+		"jobs:\n  openapi: {runs-on: ubuntu}\n": false,
+		"# openapi: 3.0.0\nname: x\n":           false,
+	}
+	dir := t.TempDir()
+	i := 0
+	for content, want := range cases {
+		i++
+		p := filepath.Join(dir, fmt.Sprintf("f%d.yaml", i))
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := looksLikeSpec(p)
+		if err != nil || got != want {
+			t.Errorf("looksLikeSpec(%q) = %v, %v; want %v", content, got, err, want)
 		}
 	}
 }
