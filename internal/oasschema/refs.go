@@ -1,0 +1,140 @@
+package oasschema
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+	"go.yaml.in/yaml/v3"
+)
+
+// refProblems checks the $ref values of a 3.x document, which the 3.x
+// schemas only require to be strings: a local reference must resolve, and a
+// parameter, response or request body must refer into its own section of
+// components. (For Swagger 2.0 the ref-* rules do this.) Google rejects
+// references outside the uploaded files (OpenAPI 3.x reference, 3T2); those
+// are left to a rule that knows which files are deployed together.
+func refProblems(root *yaml.Node) []Problem {
+	w := &refWalker{root: root, seen: map[*yaml.Node]bool{}}
+	w.walk(root, nil, 0)
+	return w.out
+}
+
+type refWalker struct {
+	root *yaml.Node
+	seen map[*yaml.Node]bool // alias targets already walked
+	out  []Problem
+}
+
+func (w *refWalker) walk(n *yaml.Node, toks []string, depth int) {
+	if n == nil || depth > maxDepth {
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == nil || w.seen[n.Alias] {
+			return
+		}
+		w.seen[n.Alias] = true
+		n = n.Alias
+	}
+	switch n.Kind {
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			w.walk(c, append(toks, strconv.Itoa(i)), depth+1)
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key := keyString(n.Content[i])
+			v := n.Content[i+1]
+			if key == "$ref" {
+				if r := spec.Deref(v); spec.IsString(r) {
+					w.check(r.Value, toks)
+				}
+				continue
+			}
+			w.walk(v, append(toks, key), depth+1)
+		}
+	}
+}
+
+// check reports a local reference found in the object at toks.
+func (w *refWalker) check(ref string, toks []string) {
+	if !strings.HasPrefix(ref, "#") {
+		return
+	}
+	ptr := spec.Append(spec.Pointer(toks...), "$ref")
+	if want := refSection(toks); want != "" && !strings.HasPrefix(ref, "#/components/"+want+"/") {
+		w.out = append(w.out, Problem{Pointer: ptr, Kind: BadRef,
+			Message: fmt.Sprintf("$ref %q must point into #/components/%s/ here", ref, want)})
+		return
+	}
+	toksRef := spec.SplitPointer(strings.TrimPrefix(ref, "#"))
+	n := spec.Deref(w.root)
+	for i, tok := range toksRef {
+		next := childNode(n, tok)
+		if next == nil {
+			w.out = append(w.out, Problem{Pointer: ptr, Kind: BadRef, Message: unresolved(ref, toksRef[:i], tok, n)})
+			return
+		}
+		n = next
+	}
+}
+
+func unresolved(ref string, parent []string, tok string, n *yaml.Node) string {
+	where := "the document"
+	if len(parent) > 0 {
+		where = strings.Join(parent, ".")
+	}
+	msg := fmt.Sprintf("$ref %q does not resolve: %s has no %q", ref, where, tok)
+	if n != nil && n.Kind == yaml.MappingNode {
+		var keys []string
+		spec.Pairs(n, func(k, _ *yaml.Node) { keys = append(keys, k.Value) })
+		if s := lint.Suggest(tok, keys); s != "" {
+			msg += "; did you mean " + s + "?"
+		}
+	}
+	return msg
+}
+
+func childNode(n *yaml.Node, tok string) *yaml.Node {
+	n = spec.Deref(n)
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return spec.Deref(spec.Get(n, tok))
+	case yaml.SequenceNode:
+		i, err := strconv.Atoi(tok)
+		if err != nil || i < 0 || i >= len(n.Content) {
+			return nil
+		}
+		return spec.Deref(n.Content[i])
+	}
+	return nil
+}
+
+// refSection names the components section a $ref in the object at toks must
+// point into, where the place says it for sure: a parameter of a path item
+// or an operation, a response of an operation, a request body, or an entry
+// of a components section.
+func refSection(toks []string) string {
+	n := len(toks)
+	switch {
+	case n == 4 && toks[0] == "paths" && toks[2] == "parameters",
+		n == 5 && toks[0] == "paths" && toks[3] == "parameters":
+		return "parameters"
+	case n == 5 && toks[0] == "paths" && toks[3] == "responses":
+		return "responses"
+	case n == 4 && toks[0] == "paths" && toks[3] == "requestBody":
+		return "requestBodies"
+	case n == 3 && toks[0] == "components":
+		switch toks[1] {
+		case "schemas", "responses", "parameters", "examples", "requestBodies", "headers", "securitySchemes", "links", "callbacks":
+			return toks[1]
+		}
+	}
+	return ""
+}
