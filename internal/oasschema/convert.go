@@ -193,8 +193,8 @@ func scalar(n *yaml.Node) any {
 			return i
 		}
 	case "!!float":
-		if f, err := strconv.ParseFloat(n.Value, 64); err == nil && isJSONNumber(n.Value) {
-			return f
+		if isJSONNumber(n.Value) {
+			return json.Number(n.Value) // exact, as written (also integers too large for int64)
 		}
 		var f float64
 		if n.Decode(&f) == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -41,7 +42,8 @@ func (l *leaf) sig() string {
 // (its JSON type, whether it is a $ref, its in, type, flow…), and only that
 // branch's causes are kept.
 type explainer struct {
-	set *schemaSet
+	set   *schemaSet
+	value any // the value being explained (to locate propertyNames errors)
 }
 
 var printer = message.NewPrinter(language.English)
@@ -72,13 +74,18 @@ func (x *explainer) collect(e *jsonschema.ValidationError, out []leaf) []leaf {
 		}
 	case *kind.FalseSchema:
 		if parent, ok := strings.CutSuffix(e.SchemaURL, "/unevaluatedProperties"); ok && len(at) > 0 {
-			out = append(out, leaf{at: at, kind: UnknownKey, field: at[len(at)-1], schema: parent})
+			// 3.1 marks a key evaluated only where the subschema that
+			// declares it passes: a key the schema does declare is reported
+			// here because of another error below it, which is reported.
+			if keys, _ := x.allowedKeys(parent); !slices.Contains(keys, at[len(at)-1]) {
+				out = append(out, leaf{at: at, kind: UnknownKey, field: at[len(at)-1], schema: parent})
+			}
 			break
 		}
 		out = append(out, leaf{at: at, kind: Invalid, detail: "is not allowed here", schema: e.SchemaURL})
 	case *kind.Required:
 		for _, m := range k.Missing {
-			out = append(out, leaf{at: at, kind: Missing, field: m, schema: e.SchemaURL})
+			out = append(out, leaf{at: at, kind: Missing, field: m, schema: e.SchemaURL, want: x.allowedValues(e.SchemaURL, m)})
 		}
 	case *kind.Enum:
 		out = append(out, leaf{at: at, kind: BadValue, got: k.Got, want: k.Want, schema: e.SchemaURL})
@@ -88,6 +95,14 @@ func (x *explainer) collect(e *jsonschema.ValidationError, out []leaf) []leaf {
 		out = append(out, leaf{at: at, kind: BadValue, got: k.Got, pattern: k.Want, schema: e.SchemaURL})
 	case *kind.Type:
 		out = append(out, leaf{at: at, kind: WrongType, gotType: k.Got, types: k.Want, schema: e.SchemaURL})
+	case *kind.PropertyNames:
+		l := leaf{at: append(x.holder(at, k.Property), k.Property), kind: BadKey, field: k.Property, schema: e.SchemaURL}
+		for _, c := range e.Causes {
+			if p, ok := c.ErrorKind.(*kind.Pattern); ok {
+				l.pattern = p.Want
+			}
+		}
+		out = append(out, l)
 	case *kind.Not:
 		out = append(out, leaf{at: at, kind: Invalid, keyword: "not", detail: x.notWords(e.SchemaURL), schema: e.SchemaURL})
 	case *kind.UniqueItems:
@@ -243,13 +258,7 @@ func (x *explainer) common(branches [][]leaf, oneOf string) []leaf {
 					out[j].schema = oneOf // found in several branches: name what they have in common
 				}
 				out[j].want = unionValues(out[j].want, l.want)
-				if l.kind == Missing {
-					out[j].want = unionValues(out[j].want, x.allowedValues(l.schema, l.field))
-				}
 				continue
-			}
-			if l.kind == Missing {
-				l.want = x.allowedValues(l.schema, l.field)
 			}
 			index[s] = len(out)
 			out = append(out, l)
@@ -364,21 +373,25 @@ func (x *explainer) allowedKeys(schemaURL string) (keys []string, ext bool) {
 func (x *explainer) notWords(schemaURL string) string {
 	s := x.set.lookup(schemaURL)
 	not, _ := s["not"].(map[string]any)
+	where := x.subject(schemaURL, false)
 	if req, ok := not["required"].([]any); ok && len(not) == 1 {
 		names := make([]string, len(req))
 		for i, r := range req {
 			names[i], _ = r.(string)
 		}
-		if len(names) == 1 {
-			return names[0] + " is not allowed here"
+		if len(names) == 1 && names[0] == "bearerFormat" {
+			return "bearerFormat is only allowed with scheme: bearer" // HTTPSecurityScheme's second form (3.0)
 		}
-		return joinWords(names, "and") + " cannot be used together"
+		if len(names) == 1 {
+			return fmt.Sprintf("%s is not allowed here in %s", names[0], where)
+		}
+		return fmt.Sprintf("%s cannot be used together in %s", joinWords(names, "and"), where)
 	}
 	if _, ok := not["additionalProperties"]; ok {
 		// Swagger 2.0 responses: not only x- keys.
-		return "needs at least one response code or default; x- extensions alone do not count"
+		return "responses needs at least one response code or default; x- extensions alone do not count"
 	}
-	return "matches a form the schema forbids"
+	return fmt.Sprintf("%s has a form the schema forbids", where)
 }
 
 func atLeast(n int) string {
@@ -386,4 +399,42 @@ func atLeast(n int) string {
 		return "must not be empty"
 	}
 	return fmt.Sprintf("must have at least %d entries", n)
+}
+
+// holder returns the location of the object holding key name. The library
+// (jsonschema v6.0.3, validator.go objValidate) reports a propertyNames
+// error with its validator's location slice, not a copy, and later
+// validations may overwrite it: only its length can be trusted, so the
+// object is looked up in the value by depth and key.
+func (x *explainer) holder(at []string, name string) []string {
+	var found [][]string
+	var walk func(v any, path []string)
+	walk = func(v any, path []string) {
+		if len(found) > 1 {
+			return
+		}
+		if len(path) == len(at) {
+			if m, ok := v.(map[string]any); ok {
+				if _, ok := m[name]; ok {
+					found = append(found, slices.Clone(path))
+				}
+			}
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for k, c := range v {
+				walk(c, append(path, k))
+			}
+		case []any:
+			for i, c := range v {
+				walk(c, append(path, strconv.Itoa(i)))
+			}
+		}
+	}
+	walk(x.value, nil)
+	if len(found) == 1 {
+		return found[0]
+	}
+	return slices.Clone(at)
 }

@@ -54,6 +54,7 @@ const (
 	mediaObj                 // a Media Type object
 	operationObj             // an Operation, cut (parameters and responses are stubs)
 	pathItemObj              // a Path Item, cut
+	rootObj                  // the top level, cut
 )
 
 // child returns the mode of the value of key in an object of mode m.
@@ -212,26 +213,6 @@ func typeTag(v any) uint64 {
 		return mix(tagString)
 	}
 	return mix(tagNumber)
-}
-
-// value fingerprints a converted value in mode full, exactly as node does
-// for the node it came from.
-func (h *hasher) value(v any) uint64 {
-	switch v := v.(type) {
-	case []any:
-		f := mix(tagList)
-		for _, c := range v {
-			f = mix(bits.RotateLeft64(f, 5) ^ h.value(c))
-		}
-		return f
-	case map[string]any:
-		var sum uint64
-		for k, c := range v {
-			sum += h.pair(k, h.value(c))
-		}
-		return h.mapping(sum, uint64(len(v)))
-	}
-	return h.scalar(v)
 }
 
 func (h *hasher) scalar(v any) uint64 {

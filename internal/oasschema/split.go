@@ -132,7 +132,7 @@ func (s *splitter) ptr() string { return spec.Pointer(s.toks...) }
 
 // split returns the units of the document rooted at root, the top level first.
 func (s *splitter) split(root *yaml.Node) ([]*unit, error) {
-	v, _, err := s.skeleton(root, 0, full, s.rootEntry)
+	v, _, err := s.skeleton(root, 0, rootObj, s.rootEntry)
 	if err != nil {
 		return nil, err
 	}
@@ -155,8 +155,12 @@ func (s *splitter) skeleton(n *yaml.Node, depth int, m mode, at entry) (any, uin
 		s.toks = append(s.toks, key)
 		stub, fp, cut, e := at(key, val, depth+1)
 		if e == nil && !cut {
-			stub, _, e = s.conv.value(val, depth+1)
-			fp = s.hash.node(val, s.hash.child(m, key), depth+1)
+			if cm := s.hash.child(m, key); cm == anything {
+				stub, fp = nil, stubFP // an extension: the schema accepts anything, so it is not even converted
+			} else {
+				stub, _, e = s.conv.value(val, depth+1)
+				fp = s.hash.node(val, cm, depth+1)
+			}
 		}
 		s.toks = s.toks[:len(s.toks)-1]
 		if e != nil {

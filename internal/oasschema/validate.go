@@ -27,6 +27,9 @@ const (
 	WrongType Kind = "type"
 	// BadValue: the value at Pointer is not one the schema allows.
 	BadValue Kind = "value"
+	// BadKey: the key Pointer names is not a name the schema accepts there;
+	// point at the key.
+	BadKey Kind = "key"
 	// Invalid: any other constraint (duplicates, empty lists, exclusive fields).
 	Invalid Kind = "invalid"
 	// BadRef: a local $ref of a 3.x document that does not resolve.
@@ -38,7 +41,7 @@ const (
 
 // AtKey reports whether a problem of this kind is best shown at the key of
 // its pointer rather than at the value.
-func (k Kind) AtKey() bool { return k == UnknownKey || k == Missing }
+func (k Kind) AtKey() bool { return k == UnknownKey || k == Missing || k == BadKey }
 
 // Problem is one structural problem, in words.
 type Problem struct {
@@ -54,6 +57,13 @@ type Problem struct {
 // rules report (see the package documentation). An error means the schema
 // could not be used, never that the document is invalid.
 func Validate(root *yaml.Node, v Version) ([]Problem, error) {
+	return validate(root, v, true, true)
+}
+
+// validate is Validate with its two shortcuts switchable for tests: split
+// validates in units (false: the whole document against the official
+// schema at once), filter drops idioms and delegated findings.
+func validate(root *yaml.Node, v Version, split, filter bool) ([]Problem, error) {
 	if !v.valid() {
 		return nil, fmt.Errorf("oasschema: unknown version %d", int(v))
 	}
@@ -66,17 +76,19 @@ func Validate(root *yaml.Node, v Version) ([]Problem, error) {
 		return nil, err
 	}
 	aliased := new(atomic.Int64)
-	units, err := newSplitter(v, aliased).split(root)
+	var units []*unit
+	if split {
+		units, err = newSplitter(v, aliased).split(root)
+	} else {
+		units = []*unit{{kind: unitRoot, node: root, occs: []occ{{node: root}}}}
+	}
+	if err == nil {
+		err = validateUnits(set, units, aliased, split)
+	}
 	if errors.Is(err, errExpansion) {
 		return []Problem{skipped()}, nil
 	}
 	if err != nil {
-		return nil, err
-	}
-	if err := validateUnits(set, units, aliased); err != nil {
-		if errors.Is(err, errExpansion) {
-			return []Problem{skipped()}, nil
-		}
 		return nil, err
 	}
 	x := &explainer{set: set}
@@ -86,7 +98,7 @@ func Validate(root *yaml.Node, v Version) ([]Problem, error) {
 			l := &u.found[i]
 			top := u.kind == unitRoot && len(l.at) == loc(l.kind)
 			for _, o := range u.occs {
-				if p := o.pointer(); keep(v, root, p, o.node, l) {
+				if p := o.pointer(); !filter || keep(v, root, p, o.node, l) {
 					out = append(out, Problem{Pointer: spec.Append(p, l.at...), Message: x.words(l, v, top, o.node), Kind: l.kind})
 				}
 			}
@@ -118,8 +130,9 @@ func skipped() Problem {
 		Message: fmt.Sprintf("not checked against the schema: YAML aliases expand this document to more than %d values", maxAliasValues)}
 }
 
-// validateUnits validates every unit, on as many goroutines as are useful.
-func validateUnits(set *schemaSet, units []*unit, aliased *atomic.Int64) error {
+// validateUnits validates every unit, on as many goroutines as are useful
+// (whole: the only unit is the whole document, against the official schema).
+func validateUnits(set *schemaSet, units []*unit, aliased *atomic.Int64, split bool) error {
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(units)/16))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -142,13 +155,18 @@ func validateUnits(set *schemaSet, units []*unit, aliased *atomic.Int64) error {
 						return
 					}
 				}
-				if err := set.units[u.kind].Validate(val); err != nil {
+				sch := set.units[u.kind]
+				if !split {
+					sch = set.whole
+				}
+				if err := sch.Validate(val); err != nil {
 					var ve *jsonschema.ValidationError
 					if !errors.As(err, &ve) {
 						errs[w] = fmt.Errorf("oasschema: %w", err)
 						return
 					}
-					u.found = dropMany(x.collect(ve, nil))
+					x.value = val
+					u.found = dropConsequences(dropMany(x.collect(ve, nil)))
 				}
 			}
 		})
@@ -171,4 +189,52 @@ func dropMany(ls []leaf) []leaf {
 		}
 		return false
 	})
+}
+
+// consequences lists causes that follow from another one at the same
+// object, which alone is reported: a Swagger 2.0 oauth2 definition copied
+// into 3.x (flow → flows), a 3.x parameter with its type outside schema, a
+// 3.1 responses object whose codes are wrong or missing.
+var consequences = []struct {
+	because leaf   // this cause (any unknown key when field and keyword are "")…
+	drops   []leaf // …makes these redundant
+}{
+	{leaf{kind: UnknownKey, field: "flow"}, []leaf{{kind: Missing, field: "flows"},
+		{kind: UnknownKey, field: "authorizationUrl"}, {kind: UnknownKey, field: "tokenUrl"}, {kind: UnknownKey, field: "scopes"}}},
+	{leaf{kind: UnknownKey, field: "type"}, []leaf{{kind: Missing, either: []string{"schema", "content"}}}},
+	{leaf{kind: UnknownKey}, []leaf{{kind: Missing, field: "default"}}},
+	{leaf{kind: Invalid, keyword: "minProperties"}, []leaf{{kind: Missing, field: "default"}}},
+}
+
+// object is the location of the object a leaf is about: the object holding
+// an unknown key, else the leaf's own location.
+func (l *leaf) object() []string {
+	if l.kind == UnknownKey && len(l.at) > 0 {
+		return l.at[:len(l.at)-1]
+	}
+	return l.at
+}
+
+func dropConsequences(ls []leaf) []leaf {
+	matches := func(l, pattern *leaf) bool {
+		return l.kind == pattern.kind && (pattern.field == "" || l.field == pattern.field) &&
+			(pattern.keyword == "" || l.keyword == pattern.keyword) &&
+			(pattern.either == nil || slices.Equal(l.either, pattern.either))
+	}
+	redundant := func(o leaf) bool {
+		for _, c := range consequences {
+			for _, d := range c.drops {
+				if !matches(&o, &d) {
+					continue
+				}
+				for _, l := range ls {
+					if matches(&l, &c.because) && slices.Equal(l.object(), o.object()) {
+						return true
+					}
+				}
+			}
+		}
+		return false
+	}
+	return slices.DeleteFunc(slices.Clone(ls), redundant)
 }

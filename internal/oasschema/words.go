@@ -21,6 +21,9 @@ func (x *explainer) words(l *leaf, v Version, top bool, node *yaml.Node) string 
 	case UnknownKey:
 		return x.unknownKeyWords(l, v, top)
 	case Missing:
+		if def := defName(l.schema); l.field == "default" && (def == "responses" || def == "Responses") {
+			return "responses needs at least one response: an HTTP status code such as 200, a range such as 2XX, or default"
+		}
 		return fmt.Sprintf("%s needs %s", x.subject(l.schema, top), fieldWants(l))
 	case BadValue:
 		if l.pattern != "" {
@@ -29,9 +32,17 @@ func (x *explainer) words(l *leaf, v Version, top bool, node *yaml.Node) string 
 		return fmt.Sprintf("%s must be %s, not %s%s", fieldName(l.at), valueList(l.want, l.at, v), shown(l.got, l.at, node), didYouMean(l.got, l.want))
 	case WrongType:
 		return typeWords(l, node)
+	case BadKey:
+		if l.pattern == "^[a-zA-Z0-9._-]+$" {
+			return fmt.Sprintf("the name %q may only use letters, digits, \".\", \"-\" and \"_\"", l.field)
+		}
+		return fmt.Sprintf("the name %q does not match the pattern %s", l.field, l.pattern)
 	}
 	if l.many {
 		return fmt.Sprintf("%s fits more than one of the forms the schema allows", fieldName(l.at))
+	}
+	if l.keyword == "not" {
+		return l.detail
 	}
 	return fieldName(l.at) + " " + l.detail
 }
@@ -39,7 +50,10 @@ func (x *explainer) words(l *leaf, v Version, top bool, node *yaml.Node) string 
 func (x *explainer) unknownKeyWords(l *leaf, v Version, top bool) string {
 	key := l.field
 	var b strings.Builder
-	if def := defName(l.schema); def == "jsonReference" {
+	switch defName(l.schema) {
+	case "Responses", "responses":
+		return fmt.Sprintf("response key %q must be an HTTP status code such as 200, a range such as 2XX, or default", key)
+	case "jsonReference":
 		return fmt.Sprintf("unknown key %q next to $ref: a reference holds only $ref (move %s into the object it points to)", key, key)
 	}
 	fmt.Fprintf(&b, "unknown key %q ", key)
@@ -108,10 +122,13 @@ func typeWords(l *leaf, node *yaml.Node) string {
 
 func gotWords(l *leaf, node *yaml.Node) string {
 	n := nodeAt(node, l.at)
-	if n != nil && n.Kind == yaml.ScalarNode && l.gotType != "null" {
-		return fmt.Sprintf("the %s %s", l.gotType, n.Value)
+	switch {
+	case n == nil || n.Kind != yaml.ScalarNode || l.gotType == "null":
+		return jsonTypeWords(l.gotType)
+	case l.gotType == "string":
+		return fmt.Sprintf("the string %q", n.Value)
 	}
-	return jsonTypeWords(l.gotType)
+	return fmt.Sprintf("the %s %s", l.gotType, n.Value)
 }
 
 func jsonTypeWords(t string) string {
@@ -302,10 +319,13 @@ func defName(loc string) string {
 	toks := spec.SplitPointer(frag)
 	for i := 0; i+1 < len(toks); i++ {
 		if toks[i] == "definitions" || toks[i] == "$defs" {
-			name := toks[i+1]
-			// 3.1 nests some definitions: oauth-flows/$defs/implicit.
-			if i+3 < len(toks) && toks[i+2] == "$defs" && nouns[toks[i+3]] != "" {
-				name = toks[i+3]
+			name := strings.TrimPrefix(toks[i+1], "corsgate-") // the skeleton's copies (derive.go)
+			// 3.1 nests some definitions: oauth-flows/$defs/implicit,
+			// parameter/dependentSchemas/schema/$defs/styles-for-path.
+			for j := len(toks) - 2; j > i+1; j-- {
+				if toks[j] == "$defs" && nouns[toks[j+1]] != "" {
+					return toks[j+1]
+				}
 			}
 			return name
 		}
@@ -372,6 +392,12 @@ var nouns = map[string]string{
 	"oauth-flows": "flows", "implicit": "an implicit flow", "password": "a password flow",
 	"client-credentials": "a clientCredentials flow", "authorization-code": "an authorizationCode flow",
 	"security-requirement": "a security requirement",
+	"styles-for-path":      "a path parameter", "styles-for-header": "a header parameter",
+	"styles-for-query": "a query parameter", "styles-for-cookie": "a cookie parameter",
+	"type-apikey": "an apiKey security scheme", "type-http": "an http security scheme",
+	"type-http-bearer": "an http security scheme", "type-oauth2": "an oauth2 security scheme",
+	"type-oidc":        "an openIdConnect security scheme",
+	"SchemaXORContent": "a parameter", "ExampleXORExamples": "a parameter or header",
 }
 
 // hint explains an unknown key that belongs to the other major version.
