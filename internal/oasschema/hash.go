@@ -188,6 +188,12 @@ func (h *hasher) node(n *yaml.Node, m mode, depth int) uint64 {
 		})
 		return h.mapping(sum, count)
 	case yaml.ScalarNode:
+		if n.ShortTag() == "!!str" { // most scalars: no boxing into any
+			if m == typeOnly {
+				return mix(tagString)
+			}
+			return mix(tagString ^ h.str(n.Value))
+		}
 		if m == typeOnly {
 			return typeTag(scalar(n))
 		}

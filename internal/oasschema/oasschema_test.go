@@ -204,3 +204,19 @@ func TestSplitMatchesWhole(t *testing.T) {
 		t.Errorf("only %d documents checked", n)
 	}
 }
+
+// TestResponseKeys: the splitter's response-code matchers agree with the
+// patterns of the schemas themselves.
+func TestResponseKeys(t *testing.T) {
+	keys := []string{"200", "2XX", "2xx", "099", "600", "6XX", "1XX", "5XX", "XXX", "20", "2000", "default", "Default", "x-a", "", "1X0", "999", "100"}
+	for _, v := range []Version{Swagger20, OpenAPI30, OpenAPI31} {
+		_, d := skeletonPatches(v)
+		re := regexp.MustCompile(d.responseCode)
+		for _, k := range keys {
+			want := re.MatchString(k) || k == "default"
+			if got := layouts[v.index()].responseKey(k); got != want {
+				t.Errorf("%v: responseKey(%q) = %v, the schema's pattern %s says %v", v, k, got, d.responseCode, want)
+			}
+		}
+	}
+}

@@ -177,7 +177,7 @@ func TestOpenAPI3Problems(t *testing.T) {
 		{"3.0 missing info.version", "openapi: 3.0.3\ninfo: {title: T}\npaths: {}\n", []Problem{
 			{"/info", `info needs a version`, Missing}}},
 		{"3.0 missing paths", head30, []Problem{
-			{"", `the top level needs paths`, Missing}}},
+			{"", `the document needs paths`, Missing}}},
 		{"3.0 unquoted version", "openapi: 3.0\ninfo: {title: T, version: \"1\"}\npaths: {}\n", []Problem{
 			{"/openapi", `openapi must be a string, not the number 3.0: quote it ("3.0")`, WrongType}}},
 		{"3.0 Swagger 2.0 key", head30 + "host: x\npaths: {}\n", []Problem{

@@ -3,6 +3,7 @@ package oasschema
 import (
 	"math/bits"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -41,7 +42,7 @@ const (
 // validates each kind of unit.
 type layout struct {
 	methods     []string          // operation keys of a path item
-	responseKey *regexp.Regexp    // response keys whose values the schema validates as responses
+	responseKey func(string) bool // response keys whose values the schema validates as responses
 	schemas     []string          // the map of named schemas, cut per entry (nil: not cut)
 	schemaKey   *regexp.Regexp    // its keys the schema validates (nil: all)
 	fragments   [unitKinds]string // sub-schema of each unit kind (root and path item: in the skeleton schema)
@@ -52,7 +53,7 @@ var swaggerMethods = []string{"get", "put", "post", "delete", "options", "head",
 var layouts = [versionCount]layout{
 	Swagger20 - 1: {
 		methods:     swaggerMethods,
-		responseKey: regexp.MustCompile(`^([0-9]{3})$|^(default)$`), // definitions/responses
+		responseKey: func(k string) bool { return k == "default" || statusCode(k, '0', '9', false) }, // definitions/responses: ^([0-9]{3})$|^(default)$
 		schemas:     []string{"definitions"},
 		fragments: [unitKinds]string{
 			unitPathItem:  "#/definitions/pathItem",
@@ -64,7 +65,7 @@ var layouts = [versionCount]layout{
 	},
 	OpenAPI30 - 1: {
 		methods:     append(swaggerMethods[:len(swaggerMethods):len(swaggerMethods)], "trace"),
-		responseKey: regexp.MustCompile(`^[1-5](?:\d{2}|XX)$|^default$`), // definitions/Responses
+		responseKey: func(k string) bool { return k == "default" || statusCode(k, '1', '5', true) }, // definitions/Responses: ^[1-5](?:\d{2}|XX)$ and default
 		schemas:     []string{"components", "schemas"},
 		schemaKey:   regexp.MustCompile(`^[a-zA-Z0-9\.\-_]+$`), // definitions/Components/properties/schemas
 		fragments: [unitKinds]string{
@@ -77,7 +78,7 @@ var layouts = [versionCount]layout{
 	},
 	OpenAPI31 - 1: {
 		methods:     append(swaggerMethods[:len(swaggerMethods):len(swaggerMethods)], "trace"),
-		responseKey: regexp.MustCompile(`^[1-5](?:[0-9]{2}|XX)$|^default$`), // $defs/responses
+		responseKey: func(k string) bool { return k == "default" || statusCode(k, '1', '5', true) }, // $defs/responses: ^[1-5](?:[0-9]{2}|XX)$ and default
 		// 3.1 checks a schema only for being an object or a boolean: not worth a cut.
 		fragments: [unitKinds]string{
 			unitPathItem:  "#/$defs/corsgate-path-item",
@@ -97,30 +98,42 @@ type unit struct {
 	found []leaf     // what validation found, relative to the unit
 }
 
-// occ is where a unit occurs: the pointer of its container and its key or
-// index there (the pointer is built only when a problem is reported).
+// occ is where a unit occurs: the location of its container and its key
+// or index there (the pointer is built only when a problem is reported).
 type occ struct {
-	parent string
+	parent []string // shared by the occurrences of one container
 	tok    string
 	node   *yaml.Node // this occurrence (values shown in messages are read from it)
+	top    bool       // the document itself
 }
 
 func (o occ) pointer() string {
-	if o.node != nil && o.parent == "" && o.tok == "" {
-		return "" // the top level
+	if o.top {
+		return ""
 	}
-	return spec.Append(o.parent, o.tok)
+	return spec.Pointer(append(o.parent[:len(o.parent):len(o.parent)], o.tok)...)
 }
 
-// splitter walks the document once, building the skeletons of the top level
-// and the path items and collecting all units by fingerprint.
+// splitter walks the document once, building the skeletons of the top
+// level, the path items and the operations and collecting all units by
+// fingerprint.
 type splitter struct {
 	lay    *layout
 	conv   *converter
 	hash   *hasher
 	units  []*unit
 	byHash map[[2]uint64]*unit // (kind, fingerprint) → unit
-	toks   []string
+	toks   []string            // location being walked
+	pairs  []pair              // the pairs of the skeletons being walked (a stack)
+}
+
+// pair is one key of a skeleton: its stub when cut out, else its node, to
+// convert if the skeleton's unit is new.
+type pair struct {
+	key  string
+	val  *yaml.Node
+	stub any
+	cut  bool
 }
 
 func newSplitter(v Version, aliased *atomic.Int64) *splitter {
@@ -128,15 +141,17 @@ func newSplitter(v Version, aliased *atomic.Int64) *splitter {
 		byHash: map[[2]uint64]*unit{}}
 }
 
-func (s *splitter) ptr() string { return spec.Pointer(s.toks...) }
+// here is the current location, to share among the occurrences of one
+// container.
+func (s *splitter) here() []string { return slices.Clone(s.toks) }
 
 // split returns the units of the document rooted at root, the top level first.
 func (s *splitter) split(root *yaml.Node) ([]*unit, error) {
-	v, _, err := s.skeleton(root, 0, rootObj, s.rootEntry)
+	v, _, err := s.skeletonValue(root, 0, rootObj, s.rootEntry)
 	if err != nil {
 		return nil, err
 	}
-	top := &unit{kind: unitRoot, node: root, value: v, occs: []occ{{node: root}}}
+	top := &unit{kind: unitRoot, node: root, value: v, occs: []occ{{node: root, top: true}}}
 	return append([]*unit{top}, s.units...), nil
 }
 
@@ -144,22 +159,23 @@ func (s *splitter) split(root *yaml.Node) ([]*unit, error) {
 // is cut out: it then returns the stub and the stub's fingerprint.
 type entry func(key string, val *yaml.Node, depth int) (stub any, fp uint64, cut bool, err error)
 
-// skeleton converts a mapping of mode m, letting at cut out values, and
-// returns it with its fingerprint.
-func (s *splitter) skeleton(n *yaml.Node, depth int, m mode, at entry) (any, uint64, error) {
+// skeleton walks mapping n of mode m, letting at cut values out, and pushes
+// its pairs on s.pairs from start; the caller builds the value (build) or
+// drops the pairs (s.pairs = s.pairs[:start]). Values that are not cut out
+// are only fingerprinted here: most skeletons repeat an earlier one and are
+// never converted.
+func (s *splitter) skeleton(n *yaml.Node, depth int, m mode, at entry) (start int, fp uint64, err error) {
 	n = spec.Deref(n)
-	out := make(map[string]any, len(n.Content)/2)
+	start = len(s.pairs)
 	var sum, count uint64
-	var err error
 	eachPair(n, func(key string, val *yaml.Node) bool {
 		s.toks = append(s.toks, key)
-		stub, fp, cut, e := at(key, val, depth+1)
+		stub, f, cut, e := at(key, val, depth+1)
 		if e == nil && !cut {
 			if cm := s.hash.child(m, key); cm == anything {
-				stub, fp = nil, stubFP // an extension: the schema accepts anything, so it is not even converted
+				cut, f = true, stubFP // an extension: the schema accepts anything, so it is not even converted
 			} else {
-				stub, _, e = s.conv.value(val, depth+1)
-				fp = s.hash.node(val, cm, depth+1)
+				f = s.hash.node(val, cm, depth+1)
 			}
 		}
 		s.toks = s.toks[:len(s.toks)-1]
@@ -167,12 +183,43 @@ func (s *splitter) skeleton(n *yaml.Node, depth int, m mode, at entry) (any, uin
 			err = e
 			return false
 		}
-		out[key] = stub
-		sum += s.hash.pair(key, fp)
+		s.pairs = append(s.pairs, pair{key, val, stub, cut})
+		sum += s.hash.pair(key, f)
 		count++
 		return true
 	})
-	return out, s.hash.mapping(sum, count), err
+	return start, s.hash.mapping(sum, count), err
+}
+
+// build converts the pairs pushed from start into the skeleton's value and
+// pops them.
+func (s *splitter) build(start, depth int) (any, error) {
+	ps := s.pairs[start:]
+	out := make(map[string]any, len(ps))
+	for _, p := range ps {
+		if p.cut {
+			out[p.key] = p.stub
+			continue
+		}
+		v, _, err := s.conv.value(p.val, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[p.key] = v
+	}
+	clear(ps)
+	s.pairs = s.pairs[:start]
+	return out, nil
+}
+
+// skeletonValue is skeleton followed by build.
+func (s *splitter) skeletonValue(n *yaml.Node, depth int, m mode, at entry) (any, uint64, error) {
+	start, fp, err := s.skeleton(n, depth, m, at)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := s.build(start, depth)
+	return v, fp, err
 }
 
 var stubFP = mix(tagAnything)
@@ -180,12 +227,12 @@ var stubFP = mix(tagAnything)
 func (s *splitter) rootEntry(key string, val *yaml.Node, depth int) (any, uint64, bool, error) {
 	switch {
 	case key == "paths" && spec.IsMap(val):
-		base := s.ptr()
-		v, fp, err := s.skeleton(val, depth, full, func(k string, item *yaml.Node, depth int) (any, uint64, bool, error) {
+		base := s.here()
+		v, fp, err := s.skeletonValue(val, depth, full, func(k string, item *yaml.Node, depth int) (any, uint64, bool, error) {
 			if !strings.HasPrefix(k, "/") {
 				return nil, 0, false, nil
 			}
-			return nil, stubFP, true, s.pathItem(item, depth, occ{base, k, item})
+			return nil, stubFP, true, s.cutMapping(unitPathItem, item, depth, pathItemObj, s.pathItemEntry, occ{parent: base, tok: k, node: item})
 		})
 		return v, fp, true, err
 	case len(s.lay.schemas) > 0 && key == s.lay.schemas[0] && spec.IsMap(val):
@@ -198,7 +245,7 @@ func (s *splitter) rootEntry(key string, val *yaml.Node, depth int) (any, uint64
 // components.schemas reached through rest).
 func (s *splitter) schemaMap(n *yaml.Node, depth int, rest []string) (any, uint64, bool, error) {
 	if len(rest) > 0 {
-		v, fp, err := s.skeleton(n, depth, full, func(k string, val *yaml.Node, depth int) (any, uint64, bool, error) {
+		v, fp, err := s.skeletonValue(n, depth, full, func(k string, val *yaml.Node, depth int) (any, uint64, bool, error) {
 			if k != rest[0] || !spec.IsMap(val) {
 				return nil, 0, false, nil
 			}
@@ -206,31 +253,35 @@ func (s *splitter) schemaMap(n *yaml.Node, depth int, rest []string) (any, uint6
 		})
 		return v, fp, true, err
 	}
-	base := s.ptr()
-	v, fp, err := s.skeleton(n, depth, full, func(k string, val *yaml.Node, _ int) (any, uint64, bool, error) {
+	base := s.here()
+	v, fp, err := s.skeletonValue(n, depth, full, func(k string, val *yaml.Node, _ int) (any, uint64, bool, error) {
 		if s.lay.schemaKey != nil && !s.lay.schemaKey.MatchString(k) {
 			return nil, 0, false, nil
 		}
-		s.add(unitSchema, val, schemaObj, occ{base, k, val})
+		s.add(unitSchema, val, schemaObj, occ{parent: base, tok: k, node: val})
 		return nil, stubFP, true, nil
 	})
 	return v, fp, true, err
 }
 
-// pathItem builds a path item's skeleton and records it as a unit.
-func (s *splitter) pathItem(item *yaml.Node, depth int, o occ) error {
-	item = spec.Deref(item)
-	if item.Kind != yaml.MappingNode {
-		s.add(unitPathItem, item, full, o)
+// cutMapping records a path item or an operation as a unit, building its
+// skeleton's value only the first time its fingerprint is seen.
+func (s *splitter) cutMapping(kind unitKind, n *yaml.Node, depth int, m mode, at entry, o occ) error {
+	n = spec.Deref(n)
+	if n.Kind != yaml.MappingNode {
+		s.add(kind, n, full, o)
 		return nil
 	}
-	v, fp, err := s.skeleton(item, depth, pathItemObj, s.pathItemEntry)
+	start, fp, err := s.skeleton(n, depth, m, at)
 	if err != nil {
 		return err
 	}
-	if u := s.record(unitPathItem, fp, item, o); u.value == nil {
-		u.value = v
+	if u := s.record(kind, fp, n, o); u.value == nil {
+		u.value, err = s.build(start, depth)
+		return err
 	}
+	clear(s.pairs[start:])
+	s.pairs = s.pairs[:start]
 	return nil
 }
 
@@ -240,26 +291,10 @@ func (s *splitter) pathItemEntry(key string, val *yaml.Node, depth int) (any, ui
 		v, fp := s.params(val)
 		return v, fp, true, nil
 	case isMethod(s.lay.methods, key):
-		return nil, stubFP, true, s.operation(val, depth, occ{spec.Pointer(s.toks[:len(s.toks)-1]...), key, val})
+		o := occ{parent: slices.Clone(s.toks[:len(s.toks)-1]), tok: key, node: val}
+		return nil, stubFP, true, s.cutMapping(unitOperation, val, depth, operationObj, s.operationEntry, o)
 	}
 	return nil, 0, false, nil
-}
-
-// operation builds an operation's skeleton and records it as a unit.
-func (s *splitter) operation(op *yaml.Node, depth int, o occ) error {
-	op = spec.Deref(op)
-	if op.Kind != yaml.MappingNode {
-		s.add(unitOperation, op, full, o)
-		return nil
-	}
-	v, fp, err := s.skeleton(op, depth, operationObj, s.operationEntry)
-	if err != nil {
-		return err
-	}
-	if u := s.record(unitOperation, fp, op, o); u.value == nil {
-		u.value = v
-	}
-	return nil
 }
 
 func (s *splitter) operationEntry(key string, val *yaml.Node, depth int) (any, uint64, bool, error) {
@@ -268,15 +303,15 @@ func (s *splitter) operationEntry(key string, val *yaml.Node, depth int) (any, u
 		v, fp := s.params(val)
 		return v, fp, true, nil
 	case key == "responses" && spec.IsMap(val):
-		base := s.ptr()
-		v, fp, err := s.skeleton(val, depth, full, func(k string, r *yaml.Node, _ int) (any, uint64, bool, error) {
+		base := s.here()
+		v, fp, err := s.skeletonValue(val, depth, full, func(k string, r *yaml.Node, _ int) (any, uint64, bool, error) {
 			if strings.HasPrefix(k, "x-") {
 				return nil, stubFP, true, nil // an extension: anything goes
 			}
-			if !s.lay.responseKey.MatchString(k) {
+			if !s.lay.responseKey(k) {
 				return nil, 0, false, nil
 			}
-			s.add(unitResponse, r, responseObj, occ{base, k, r})
+			s.add(unitResponse, r, responseObj, occ{parent: base, tok: k, node: r})
 			return nil, stubFP, true, nil
 		})
 		return v, fp, true, err
@@ -291,13 +326,13 @@ func (s *splitter) operationEntry(key string, val *yaml.Node, depth int) (any, u
 // name for example: equality is decided on the whole value.)
 func (s *splitter) params(list *yaml.Node) (any, uint64) {
 	list = spec.Deref(list)
-	base := s.ptr()
+	base := s.here()
 	out := make([]any, len(list.Content))
 	fps := make([]uint64, len(list.Content))
 	var whole []uint64 // full fingerprints, computed when two entries share one
 	fp := mix(tagList)
 	for i, p := range list.Content {
-		fps[i] = s.add(unitParam, p, paramObj, occ{base, strconv.Itoa(i), p})
+		fps[i] = s.add(unitParam, p, paramObj, occ{parent: base, tok: strconv.Itoa(i), node: p})
 		first := i
 		for j := range i {
 			if fps[j] != fps[i] {
@@ -341,6 +376,20 @@ func (s *splitter) record(kind unitKind, fp uint64, n *yaml.Node, o occ) *unit {
 	return u
 }
 
+// statusCode matches the schemas' response-code patterns without a regexp
+// (they run once per response): three digits, the first between first and
+// last, or with ranges also "1XX"…"5XX" (a test compares with the schemas'
+// own patterns).
+func statusCode(k string, first, last byte, ranges bool) bool {
+	if len(k) != 3 || k[0] < first || k[0] > last {
+		return false
+	}
+	if ranges && k[1] == 'X' && k[2] == 'X' {
+		return true
+	}
+	return k[1] >= '0' && k[1] <= '9' && k[2] >= '0' && k[2] <= '9'
+}
+
 func isMethod(methods []string, key string) bool {
 	for _, m := range methods {
 		if m == key {
@@ -354,32 +403,34 @@ func isMethod(methods []string, key string) bool {
 // keys, then keys merged with << that it does not set itself (earlier merge
 // sources first), as the converter builds them. fn returns false to stop.
 func eachPair(n *yaml.Node, fn func(key string, val *yaml.Node) bool) {
-	hasMerge := false
+	var merges []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := n.Content[i]; k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			hasMerge = true
-			break
+		k := n.Content[i]
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merges = append(merges, n.Content[i+1])
+			continue
+		}
+		if !fn(keyString(k), n.Content[i+1]) {
+			return
 		}
 	}
-	if !hasMerge {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if !fn(keyString(n.Content[i]), n.Content[i+1]) {
-				return
-			}
-		}
+	if merges == nil {
 		return
 	}
 	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		seen[keyString(n.Content[i])] = true
+	}
 	var walk func(n *yaml.Node, depth int) bool
 	walk = func(n *yaml.Node, depth int) bool {
 		if depth > 64 {
 			return true
 		}
-		var merges []*yaml.Node
+		var nested []*yaml.Node
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-				merges = append(merges, n.Content[i+1])
+				nested = append(nested, n.Content[i+1])
 				continue
 			}
 			key := keyString(k)
@@ -391,21 +442,27 @@ func eachPair(n *yaml.Node, fn func(key string, val *yaml.Node) bool) {
 				return false
 			}
 		}
-		for _, m := range merges {
-			m = spec.Deref(m)
-			srcs := []*yaml.Node{m}
-			if m != nil && m.Kind == yaml.SequenceNode {
-				srcs = m.Content
-			}
-			for _, src := range srcs {
-				if src = spec.Deref(src); src != nil && src.Kind == yaml.MappingNode {
-					if !walk(src, depth+1) {
-						return false
-					}
+		return walkMerges(nested, func(src *yaml.Node) bool { return walk(src, depth+1) })
+	}
+	walkMerges(merges, func(src *yaml.Node) bool { return walk(src, 1) })
+}
+
+// walkMerges calls fn on every mapping the values of << keys name (one
+// mapping, or a list of them), in order.
+func walkMerges(merges []*yaml.Node, fn func(src *yaml.Node) bool) bool {
+	for _, m := range merges {
+		m = spec.Deref(m)
+		srcs := []*yaml.Node{m}
+		if m != nil && m.Kind == yaml.SequenceNode {
+			srcs = m.Content
+		}
+		for _, src := range srcs {
+			if src = spec.Deref(src); src != nil && src.Kind == yaml.MappingNode {
+				if !fn(src) {
+					return false
 				}
 			}
 		}
-		return true
 	}
-	walk(n, 0)
+	return true
 }

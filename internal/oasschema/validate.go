@@ -80,7 +80,7 @@ func validate(root *yaml.Node, v Version, split, filter bool) ([]Problem, error)
 	if split {
 		units, err = newSplitter(v, aliased).split(root)
 	} else {
-		units = []*unit{{kind: unitRoot, node: root, occs: []occ{{node: root}}}}
+		units = []*unit{{kind: unitRoot, node: root, occs: []occ{{node: root, top: true}}}}
 	}
 	if err == nil {
 		err = validateUnits(set, units, aliased, split)

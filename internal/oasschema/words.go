@@ -24,7 +24,10 @@ func (x *explainer) words(l *leaf, v Version, top bool, node *yaml.Node) string 
 		if def := defName(l.schema); l.field == "default" && (def == "responses" || def == "Responses") {
 			return "responses needs at least one response: an HTTP status code such as 200, a range such as 2XX, or default"
 		}
-		return fmt.Sprintf("%s needs %s", x.subject(l.schema, top), fieldWants(l))
+		if top {
+			return "the document needs " + fieldWants(l)
+		}
+		return fmt.Sprintf("%s needs %s", x.subject(l.schema, false), fieldWants(l))
 	case BadValue:
 		if l.pattern != "" {
 			return patternWords(l, v, node)
