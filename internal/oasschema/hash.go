@@ -41,20 +41,21 @@ func newHasher(v Version) *hasher { return &hasher{seed: maphash.MakeSeed(), v31
 type mode uint8
 
 const (
-	full         mode = iota // everything counts
-	typeOnly                 // the schema asks only for a JSON type (free text, formats, regexes with format off)
-	anything                 // the schema accepts anything (x- extensions, example, default)
-	schemaObj                // a Schema object
-	schemaMap                // a map of names to Schema objects (properties)
-	schemaList               // a list of Schema objects (allOf), or one Schema (items)
-	paramObj                 // a Parameter (or Header) object
-	paramMap                 // a map of names to Parameter-like objects (headers)
-	responseObj              // a Response object
-	contentMap               // a map of media types to Media Type objects
-	mediaObj                 // a Media Type object
-	operationObj             // an Operation, cut (parameters and responses are stubs)
-	pathItemObj              // a Path Item, cut
-	rootObj                  // the top level, cut
+	full           mode = iota // everything counts
+	typeOnly                   // the schema asks only for a JSON type (free text, formats, regexes with format off)
+	anything                   // the schema accepts anything (x- extensions, example, default)
+	schemaObj                  // a Schema object
+	schemaMap                  // a map of names to Schema objects (properties)
+	schemaList                 // a list of Schema objects (allOf), or one Schema (items)
+	paramObj                   // a Parameter (or Header) object
+	paramMap                   // a map of names to Parameter-like objects (headers)
+	responseObj                // a Response object
+	contentMap                 // a map of media types to Media Type objects
+	mediaObj                   // a Media Type object
+	operationObj               // an Operation, cut (parameters and responses are stubs)
+	pathItemObj                // a Path Item, cut
+	rootObj                    // the top level, cut
+	requestBodyObj             // a Request Body object (3.x)
 )
 
 // child returns the mode of the value of key in an object of mode m.
@@ -101,8 +102,12 @@ func (h *hasher) child(m mode, key string) mode {
 			return paramMap
 		}
 	case "content":
-		if m == responseObj || m == paramObj || m == operationObj {
+		if m == responseObj || m == paramObj || m == requestBodyObj {
 			return contentMap
+		}
+	case "requestBody":
+		if m == operationObj {
+			return requestBodyObj
 		}
 	case "examples":
 		if m == responseObj {

@@ -17,7 +17,7 @@ import (
 // references outside the uploaded files (OpenAPI 3.x reference, 3T2); those
 // are left to a rule that knows which files are deployed together.
 func refProblems(root *yaml.Node) []Problem {
-	w := &refWalker{root: root, seen: map[*yaml.Node]bool{}}
+	w := &refWalker{root: root, seen: map[*yaml.Node]bool{}, keys: map[*yaml.Node]map[string]*yaml.Node{}}
 	w.walk(root, nil, 0)
 	return w.out
 }
@@ -25,6 +25,7 @@ func refProblems(root *yaml.Node) []Problem {
 type refWalker struct {
 	root *yaml.Node
 	seen map[*yaml.Node]bool // alias targets already walked
+	keys map[*yaml.Node]map[string]*yaml.Node
 	out  []Problem
 }
 
@@ -64,18 +65,18 @@ func (w *refWalker) check(ref string, toks []string) {
 	if !strings.HasPrefix(ref, "#") {
 		return
 	}
-	ptr := spec.Append(spec.Pointer(toks...), "$ref")
+	ptr := func() string { return spec.Append(spec.Pointer(toks...), "$ref") }
 	if want := refSection(toks); want != "" && !strings.HasPrefix(ref, "#/components/"+want+"/") {
-		w.out = append(w.out, Problem{Pointer: ptr, Kind: BadRef,
+		w.out = append(w.out, Problem{Pointer: ptr(), Kind: BadRef,
 			Message: fmt.Sprintf("$ref %q must point into #/components/%s/ here", ref, want)})
 		return
 	}
 	toksRef := spec.SplitPointer(strings.TrimPrefix(ref, "#"))
 	n := spec.Deref(w.root)
 	for i, tok := range toksRef {
-		next := childNode(n, tok)
+		next := w.child(n, tok)
 		if next == nil {
-			w.out = append(w.out, Problem{Pointer: ptr, Kind: BadRef, Message: unresolved(ref, toksRef[:i], tok, n)})
+			w.out = append(w.out, Problem{Pointer: ptr(), Kind: BadRef, Message: unresolved(ref, toksRef[:i], tok, n)})
 			return
 		}
 		n = next
@@ -98,14 +99,30 @@ func unresolved(ref string, parent []string, tok string, n *yaml.Node) string {
 	return msg
 }
 
-func childNode(n *yaml.Node, tok string) *yaml.Node {
+// child returns the value at tok under n; large mappings (components.schemas
+// of a big document) get a key index the first time, so that resolving every
+// $ref stays linear.
+func (w *refWalker) child(n *yaml.Node, tok string) *yaml.Node {
 	n = spec.Deref(n)
 	if n == nil {
 		return nil
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		return spec.Deref(spec.Get(n, tok))
+		if len(n.Content) < 32 {
+			return spec.Deref(spec.Get(n, tok))
+		}
+		idx, ok := w.keys[n]
+		if !ok {
+			idx = make(map[string]*yaml.Node, len(n.Content)/2)
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := n.Content[i].Value; idx[k] == nil {
+					idx[k] = n.Content[i+1]
+				}
+			}
+			w.keys[n] = idx
+		}
+		return spec.Deref(idx[tok])
 	case yaml.SequenceNode:
 		i, err := strconv.Atoi(tok)
 		if err != nil || i < 0 || i >= len(n.Content) {
