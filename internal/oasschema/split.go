@@ -98,33 +98,42 @@ type unit struct {
 	found []leaf     // what validation found, relative to the unit
 }
 
-// occ is where a unit occurs: the location of its container and its key
-// or index there (the pointer is built only when a problem is reported).
+// occ is where a unit occurs: its container (an index into the splitter's
+// parents, -1 for the document itself) and its key or list index there. It
+// is kept small: a big spec has a hundred thousand of them, and the pointer
+// is built only when a problem is reported.
 type occ struct {
-	parent []string // shared by the occurrences of one container
-	tok    string
 	node   *yaml.Node // this occurrence (values shown in messages are read from it)
-	top    bool       // the document itself
+	tok    string     // the key, unless idx >= 0
+	parent int32
+	idx    int32 // the list index, or -1
 }
 
-func (o occ) pointer() string {
-	if o.top {
+func (o occ) pointer(parents [][]string) string {
+	if o.parent < 0 {
 		return ""
 	}
-	return spec.Pointer(append(o.parent[:len(o.parent):len(o.parent)], o.tok)...)
+	tok := o.tok
+	if o.idx >= 0 {
+		tok = strconv.Itoa(int(o.idx))
+	}
+	p := parents[o.parent]
+	return spec.Pointer(append(p[:len(p):len(p)], tok)...)
 }
 
 // splitter walks the document once, building the skeletons of the top
 // level, the path items and the operations and collecting all units by
 // fingerprint.
 type splitter struct {
-	lay    *layout
-	conv   *converter
-	hash   *hasher
-	units  []*unit
-	byHash map[[2]uint64]*unit // (kind, fingerprint) → unit
-	toks   []string            // location being walked
-	pairs  []pair              // the pairs of the skeletons being walked (a stack)
+	lay     *layout
+	conv    *converter
+	hash    *hasher
+	units   []*unit
+	byHash  map[[2]uint64]*unit // (kind, fingerprint) → unit
+	toks    []string            // location being walked
+	pairs   []pair              // the pairs of the skeletons being walked (a stack)
+	parents [][]string          // the containers of occurrences
+	fps     []uint64            // scratch: fingerprints of a parameter list's entries
 }
 
 // pair is one key of a skeleton: its stub when cut out, else its node, to
@@ -141,17 +150,30 @@ func newSplitter(v Version, aliased *atomic.Int64) *splitter {
 		byHash: map[[2]uint64]*unit{}}
 }
 
-// here is the current location, to share among the occurrences of one
-// container.
-func (s *splitter) here() []string { return slices.Clone(s.toks) }
+// here records the current location as a container of occurrences.
+func (s *splitter) here() int32 { return s.container(s.toks) }
 
-// split returns the units of the document rooted at root, the top level first.
+func (s *splitter) container(toks []string) int32 {
+	s.parents = append(s.parents, slices.Clone(toks))
+	return int32(len(s.parents) - 1)
+}
+
+// keyed and indexed are the occurrences of a unit under a key or at a list
+// index of the container c.
+func keyed(n *yaml.Node, c int32, key string) occ { return occ{node: n, tok: key, parent: c, idx: -1} }
+func indexed(n *yaml.Node, c int32, i int) occ    { return occ{node: n, parent: c, idx: int32(i)} }
+
+// topOcc is the document's own occurrence.
+func topOcc(root *yaml.Node) occ { return occ{node: root, parent: -1, idx: -1} }
+
+// split returns the units of the document rooted at root, the top level
+// first; their occurrences' containers are in s.parents.
 func (s *splitter) split(root *yaml.Node) ([]*unit, error) {
 	v, _, err := s.skeletonValue(root, 0, rootObj, s.rootEntry)
 	if err != nil {
 		return nil, err
 	}
-	top := &unit{kind: unitRoot, node: root, value: v, occs: []occ{{node: root, top: true}}}
+	top := &unit{kind: unitRoot, node: root, value: v, occs: []occ{topOcc(root)}}
 	return append([]*unit{top}, s.units...), nil
 }
 
@@ -232,7 +254,7 @@ func (s *splitter) rootEntry(key string, val *yaml.Node, depth int) (any, uint64
 			if !strings.HasPrefix(k, "/") {
 				return nil, 0, false, nil
 			}
-			return nil, stubFP, true, s.cutMapping(unitPathItem, item, depth, pathItemObj, s.pathItemEntry, occ{parent: base, tok: k, node: item})
+			return nil, stubFP, true, s.cutMapping(unitPathItem, item, depth, pathItemObj, s.pathItemEntry, keyed(item, base, k))
 		})
 		return v, fp, true, err
 	case len(s.lay.schemas) > 0 && key == s.lay.schemas[0] && spec.IsMap(val):
@@ -258,7 +280,7 @@ func (s *splitter) schemaMap(n *yaml.Node, depth int, rest []string) (any, uint6
 		if s.lay.schemaKey != nil && !s.lay.schemaKey.MatchString(k) {
 			return nil, 0, false, nil
 		}
-		s.add(unitSchema, val, schemaObj, occ{parent: base, tok: k, node: val})
+		s.add(unitSchema, val, schemaObj, keyed(val, base, k))
 		return nil, stubFP, true, nil
 	})
 	return v, fp, true, err
@@ -291,7 +313,7 @@ func (s *splitter) pathItemEntry(key string, val *yaml.Node, depth int) (any, ui
 		v, fp := s.params(val)
 		return v, fp, true, nil
 	case isMethod(s.lay.methods, key):
-		o := occ{parent: slices.Clone(s.toks[:len(s.toks)-1]), tok: key, node: val}
+		o := keyed(val, s.container(s.toks[:len(s.toks)-1]), key)
 		return nil, stubFP, true, s.cutMapping(unitOperation, val, depth, operationObj, s.operationEntry, o)
 	}
 	return nil, 0, false, nil
@@ -311,7 +333,7 @@ func (s *splitter) operationEntry(key string, val *yaml.Node, depth int) (any, u
 			if !s.lay.responseKey(k) {
 				return nil, 0, false, nil
 			}
-			s.add(unitResponse, r, responseObj, occ{parent: base, tok: k, node: r})
+			s.add(unitResponse, r, responseObj, keyed(r, base, k))
 			return nil, stubFP, true, nil
 		})
 		return v, fp, true, err
@@ -328,11 +350,11 @@ func (s *splitter) params(list *yaml.Node) (any, uint64) {
 	list = spec.Deref(list)
 	base := s.here()
 	out := make([]any, len(list.Content))
-	fps := make([]uint64, len(list.Content))
+	fps := s.fps[:0]
 	var whole []uint64 // full fingerprints, computed when two entries share one
 	fp := mix(tagList)
 	for i, p := range list.Content {
-		fps[i] = s.add(unitParam, p, paramObj, occ{parent: base, tok: strconv.Itoa(i), node: p})
+		fps = append(fps, s.add(unitParam, p, paramObj, indexed(p, base, i)))
 		first := i
 		for j := range i {
 			if fps[j] != fps[i] {
@@ -349,10 +371,27 @@ func (s *splitter) params(list *yaml.Node) (any, uint64) {
 				break
 			}
 		}
-		out[i] = strconv.Itoa(first)
+		out[i] = indexStub(first)
 		fp = mix(bits.RotateLeft64(fp, 5) ^ uint64(first))
 	}
+	s.fps = fps
 	return out, fp
+}
+
+// indexStubs are the stubs of the first entries of parameter lists, boxed
+// once.
+var indexStubs = func() (stubs [32]any) {
+	for i := range stubs {
+		stubs[i] = strconv.Itoa(i)
+	}
+	return
+}()
+
+func indexStub(i int) any {
+	if i < len(indexStubs) {
+		return indexStubs[i]
+	}
+	return strconv.Itoa(i)
 }
 
 // add records an occurrence of a unit cut out of its container and returns

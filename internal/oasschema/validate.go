@@ -77,10 +77,13 @@ func validate(root *yaml.Node, v Version, split, filter bool) ([]Problem, error)
 	}
 	aliased := new(atomic.Int64)
 	var units []*unit
+	var parents [][]string
 	if split {
-		units, err = newSplitter(v, aliased).split(root)
+		sp := newSplitter(v, aliased)
+		units, err = sp.split(root)
+		parents = sp.parents
 	} else {
-		units = []*unit{{kind: unitRoot, node: root, occs: []occ{{node: root, top: true}}}}
+		units = []*unit{{kind: unitRoot, node: root, occs: []occ{topOcc(root)}}}
 	}
 	if err == nil {
 		err = validateUnits(set, units, aliased, split)
@@ -98,7 +101,7 @@ func validate(root *yaml.Node, v Version, split, filter bool) ([]Problem, error)
 			l := &u.found[i]
 			top := u.kind == unitRoot && len(l.at) == loc(l.kind)
 			for _, o := range u.occs {
-				if p := o.pointer(); !filter || keep(v, root, p, o.node, l) {
+				if p := o.pointer(parents); !filter || keep(v, root, p, o.node, l) {
 					out = append(out, Problem{Pointer: spec.Append(p, l.at...), Message: x.words(l, v, top, o.node), Kind: l.kind})
 				}
 			}
