@@ -180,7 +180,7 @@ func versionedRoot(data []byte) (*yaml.Node, Version, bool) {
 // the official schema finds, before any filtering.
 func TestSplitMatchesWhole(t *testing.T) {
 	docs := testDocs(t)
-	docs["generated"] = generated(t, 60)
+	docs["generated"] = generated(t, 2*parallelPaths) // path items split concurrently
 	n := 0
 	for name, data := range docs {
 		root, v, ok := versionedRoot(data)
@@ -259,5 +259,30 @@ func TestPointersResolve(t *testing.T) {
 	}
 	if checked < 30 {
 		t.Errorf("only %d problems checked", checked)
+	}
+}
+
+// TestParallelSplitMatchesSequential: splitting the path items on several
+// goroutines finds the same problems, in the same order, as one walk.
+func TestParallelSplitMatchesSequential(t *testing.T) {
+	root, v, _ := versionedRoot(generated(t, 3*parallelPaths))
+	saved := splitWorkers
+	defer func() { splitWorkers = saved }()
+	var runs [][]Problem
+	for _, workers := range []int{1, 2, 3} {
+		splitWorkers = func() int { return workers }
+		ps, err := Validate(root, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, ps)
+	}
+	if len(runs[0]) == 0 {
+		t.Fatal("the generated spec has no problems; nothing is compared")
+	}
+	for i := 1; i < len(runs); i++ {
+		if diff := cmp.Diff(runs[0], runs[i]); diff != "" {
+			t.Errorf("%d workers differ from 1 (-1 +%d):\n%s", i+1, i+1, diff)
+		}
 	}
 }

@@ -1,11 +1,14 @@
 package oasschema
 
 import (
+	"errors"
 	"math/bits"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -91,6 +94,7 @@ var layouts = [versionCount]layout{
 
 // unit is one part of the document to validate, with every place it occurs.
 type unit struct {
+	key   [2]uint64 // kind and fingerprint
 	kind  unitKind
 	node  *yaml.Node // first occurrence (aliases resolved)
 	value any        // the skeleton, for the units built while splitting (top level, path items)
@@ -134,7 +138,23 @@ type splitter struct {
 	pairs   []pair              // the pairs of the skeletons being walked (a stack)
 	parents [][]string          // the containers of occurrences
 	fps     []uint64            // scratch: fingerprints of a parameter list's entries
+	jobs    []pathJob           // path items left for split's workers
 }
+
+// pathJob is a path item to split.
+type pathJob struct {
+	item  *yaml.Node
+	key   string
+	depth int
+}
+
+// splitWorkers is how many goroutines split the path items of a large
+// document (a variable for tests).
+var splitWorkers = func() int { return runtime.GOMAXPROCS(0) }
+
+// parallelPaths is the number of path items from which they are split
+// concurrently.
+const parallelPaths = 64
 
 // pair is one key of a skeleton: its stub when cut out, else its node, to
 // convert if the skeleton's unit is new.
@@ -170,6 +190,9 @@ func topOcc(root *yaml.Node) occ { return occ{node: root, parent: -1, idx: -1} }
 // first; their occurrences' containers are in s.parents.
 func (s *splitter) split(root *yaml.Node) ([]*unit, error) {
 	v, _, err := s.skeletonValue(root, 0, rootObj, s.rootEntry)
+	if err == nil {
+		err = s.splitPaths()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -250,9 +273,16 @@ func (s *splitter) rootEntry(key string, val *yaml.Node, depth int) (any, uint64
 	switch {
 	case key == "paths" && spec.IsMap(val):
 		base := s.here()
+		// Many path items are split concurrently, after the top level
+		// (their fingerprints do not take part in it: path items are stubs).
+		deferred := len(spec.Deref(val).Content)/2 >= parallelPaths && splitWorkers() > 1
 		v, fp, err := s.skeletonValue(val, depth, full, func(k string, item *yaml.Node, depth int) (any, uint64, bool, error) {
 			if !strings.HasPrefix(k, "/") {
 				return nil, 0, false, nil
+			}
+			if deferred {
+				s.jobs = append(s.jobs, pathJob{item, k, depth})
+				return nil, stubFP, true, nil
 			}
 			return nil, stubFP, true, s.cutMapping(unitPathItem, item, depth, pathItemObj, s.pathItemEntry, keyed(item, base, k))
 		})
@@ -261,6 +291,58 @@ func (s *splitter) rootEntry(key string, val *yaml.Node, depth int) (any, uint64
 		return s.schemaMap(val, depth, s.lay.schemas[1:])
 	}
 	return nil, 0, false, nil
+}
+
+// splitPaths splits the deferred path items on several goroutines, each
+// with a splitter of its own (same fingerprint seed, same alias budget), and
+// merges what they found in order, so that the result is the same as a
+// sequential walk's.
+func (s *splitter) splitPaths() error {
+	if len(s.jobs) == 0 {
+		return nil
+	}
+	n := min(splitWorkers(), len(s.jobs))
+	parts := make([]*splitter, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for w := range n {
+		c := &splitter{lay: s.lay, conv: newConverter(s.conv.aliased), hash: &hasher{seed: s.hash.seed, v31: s.hash.v31},
+			byHash: map[[2]uint64]*unit{}}
+		parts[w] = c
+		jobs := s.jobs[w*len(s.jobs)/n : (w+1)*len(s.jobs)/n]
+		wg.Go(func() {
+			base := c.container([]string{"paths"})
+			for _, j := range jobs {
+				c.toks = append(c.toks[:0], "paths", j.key)
+				if err := c.cutMapping(unitPathItem, j.item, j.depth, pathItemObj, c.pathItemEntry, keyed(j.item, base, j.key)); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for _, c := range parts {
+		off := int32(len(s.parents))
+		s.parents = append(s.parents, c.parents...)
+		for _, u := range c.units {
+			for i := range u.occs {
+				if u.occs[i].parent >= 0 {
+					u.occs[i].parent += off
+				}
+			}
+			if have, ok := s.byHash[u.key]; ok {
+				have.occs = append(have.occs, u.occs...)
+				continue
+			}
+			s.byHash[u.key] = u
+			s.units = append(s.units, u)
+		}
+	}
+	return nil
 }
 
 // schemaMap cuts out the entries of the named-schema map (definitions, or
@@ -409,7 +491,7 @@ func (s *splitter) record(kind unitKind, fp uint64, n *yaml.Node, o occ) *unit {
 		u.occs = append(u.occs, o)
 		return u
 	}
-	u := &unit{kind: kind, node: n, occs: []occ{o}}
+	u := &unit{key: key, kind: kind, node: n, occs: []occ{o}}
 	s.byHash[key] = u
 	s.units = append(s.units, u)
 	return u
