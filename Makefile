@@ -53,7 +53,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	done
 
 bench: ## Go benchmarks (hot paths)
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/spec ./rules ./cors
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/spec ./internal/oasschema ./rules ./cors ./internal/proxy
 
 # goreleaser, pinned, installed once per version (a build from source takes
 # minutes) into a directory kept between runs.

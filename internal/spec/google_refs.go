@@ -255,6 +255,16 @@ type Lookup struct {
 // missing or not a mapping).
 func NewLookup(doc *Document, key string) *Lookup { return newLookupAt(Get(doc.Root, key)) }
 
+// NewLookupAt indexes the mapping at the keys path from the document root
+// (components, schemas), as NewLookup.
+func NewLookupAt(doc *Document, keys ...string) *Lookup {
+	n := doc.Root
+	for _, k := range keys {
+		n = Get(n, k)
+	}
+	return newLookupAt(n)
+}
+
 func newLookupAt(n *yaml.Node) *Lookup {
 	n = Deref(n)
 	if n != nil && n.Kind != yaml.MappingNode {

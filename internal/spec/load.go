@@ -12,7 +12,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/getkin/kin-openapi/openapi2"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -113,7 +112,6 @@ const (
 	KindNotSwagger     ErrorKind = "not-swagger"
 	KindOpenAPIVersion ErrorKind = "openapi-version"
 	KindUnreadable     ErrorKind = "unreadable"
-	KindModel          ErrorKind = "model"
 	KindExpandLimit    ErrorKind = "alias-expansion"
 )
 
@@ -172,12 +170,6 @@ type Document struct {
 	googleOnce sync.Once
 	google     *Google
 
-	modelOnce sync.Once
-	model     *openapi2.T
-	modelErr  error
-
-	maxExpanded int // Options.MaxExpandedNodes of the load, for Model
-
 	bom       int   // 3 when Src starts with a UTF-8 BOM
 	lineStart []int // byte offset of the start of each line (index 0 = line 1)
 	index     *index
@@ -190,7 +182,7 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 		return nil, &LoadError{File: name, Kind: KindTooLarge,
 			Msg: fmt.Sprintf("file is %d bytes, more than the limit of %d bytes (raise it with --max-size)", len(data), opts.maxSize())}
 	}
-	d := &Document{Name: name, Src: data, maxExpanded: opts.maxExpandedNodes()}
+	d := &Document{Name: name, Src: data}
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		d.bom = 3
 	}
@@ -241,23 +233,6 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 	}
 	d.index = newIndex(root)
 	return d, nil
-}
-
-// Model returns the typed kin-openapi view of the document, built from the
-// node tree (never by parsing the bytes again) the first time it is asked
-// for: decoding into openapi2.T costs about as much as the YAML parse itself,
-// and lint's rules work on the node tree, so a lint run does not pay for it.
-// It is nil when the tree does not fit the Swagger 2.0 shape; ModelErr then
-// says why. Safe for concurrent use.
-func (d *Document) Model() *openapi2.T {
-	d.modelOnce.Do(func() { d.model, d.modelErr = buildModel(d.Root, d.maxExpanded) })
-	return d.model
-}
-
-// ModelErr says why Model is nil.
-func (d *Document) ModelErr() error {
-	d.Model()
-	return d.modelErr
 }
 
 // checkVersion sets the document's version from its top-level swagger or

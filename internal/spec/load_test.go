@@ -173,8 +173,8 @@ func TestOffsetRoundTrip(t *testing.T) {
 	}
 }
 
-// TestModel: the typed model is built from the node tree, with YAML integer
-// response keys, merge keys and aliases resolved.
+// TestModel: the Google model is built from the node tree, with YAML
+// integer response keys and aliases resolved.
 func TestModel(t *testing.T) {
 	in := `swagger: "2.0"
 info: {title: Echo, version: 1.0.0}
@@ -184,54 +184,48 @@ paths:
   /echo:
     post:
       operationId: echo
+      security: [{firebase: []}]
       responses:
         200: &ok {description: ok}
         404: *ok
 securityDefinitions:
-  base: &base {type: oauth2, flow: implicit, authorizationUrl: ""}
   firebase:
-    <<: *base
+    type: oauth2
+    flow: implicit
+    authorizationUrl: ""
     x-google-issuer: https://securetoken.google.com/p
 `
 	d, err := Parse("f", []byte(in), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.ModelErr() != nil {
-		t.Fatal(d.ModelErr())
+	g := d.Google()
+	if name, _ := g.Service.Str(); name != "echo.endpoints.p.cloud.goog" {
+		t.Errorf("service = %q", name)
 	}
-	m := d.Model()
-	if m.Host != "echo.endpoints.p.cloud.goog" || m.Info.Title != "Echo" {
-		t.Errorf("host/title = %q/%q", m.Host, m.Info.Title)
+	if len(g.Ops) != 1 || g.Ops[0].Path != "/echo" || g.Ops[0].Method != "post" {
+		t.Fatalf("ops = %+v", g.Ops)
 	}
-	op := m.Paths["/echo"].Post
-	if op == nil || op.OperationID != "echo" {
-		t.Fatalf("post /echo = %+v", op)
+	fb := g.Scheme("firebase")
+	if fb == nil || !fb.IsOAuth2() {
+		t.Fatalf("firebase = %+v", fb)
 	}
-	if op.Responses.Len() != 2 || op.Responses.Value("404") == nil || op.Responses.Value("404").Description != "ok" {
-		t.Errorf("responses = %v", op.Responses.Map())
+	if iss, _ := fb.Issuer.Str(); iss != "https://securetoken.google.com/p" {
+		t.Errorf("issuer = %q", iss)
 	}
-	fb := m.SecurityDefinitions["firebase"]
-	if fb == nil || fb.Type != "oauth2" || fb.Extensions["x-google-issuer"] != "https://securetoken.google.com/p" {
-		t.Errorf("firebase = %+v", fb)
+	if l := g.EffectiveSecurity(g.Ops[0]); l == nil || len(l.Reqs) != 1 || l.Reqs[0].Names[0].Scheme != fb {
+		t.Errorf("security of post /echo = %+v", l)
 	}
-	if diff := cmp.Diff([]any{map[string]any{"name": "echo.endpoints.p.cloud.goog", "allowCors": true}}, m.Extensions["x-google-endpoints"]); diff != "" {
-		t.Errorf("x-google-endpoints (-want +got):\n%s", diff)
+	if on, _ := g.Endpoints[0].CorsOn(); !on {
+		t.Error("allowCors not read")
 	}
-}
-
-// TestModelMismatchKeepsTree: a document whose shape does not fit the model
-// still loads (rules work on the tree), with ModelErr set.
-func TestModelMismatchKeepsTree(t *testing.T) {
-	d, err := Parse("f", []byte("swagger: \"2.0\"\npaths: [a, b]\n"), Options{})
+	v, err := JSONValue(d.Node("/paths/~1echo/post/responses"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Model() != nil || d.ModelErr() == nil {
-		t.Errorf("Model = %v, ModelErr = %v; want nil model and an error", d.Model(), d.ModelErr())
-	}
-	if d.Node("/paths/1").Value != "b" {
-		t.Error("tree not usable")
+	want := map[string]any{"200": map[string]any{"description": "ok"}, "404": map[string]any{"description": "ok"}}
+	if diff := cmp.Diff(want, v); diff != "" {
+		t.Errorf("responses (-want +got):\n%s", diff)
 	}
 }
 
@@ -252,8 +246,8 @@ func TestCorpusLoads(t *testing.T) {
 			t.Errorf("%s: %v", f, err)
 			continue
 		}
-		if d.ModelErr() != nil {
-			t.Errorf("%s: model: %v", f, d.ModelErr())
+		if g := d.Google(); g.Version != Swagger2 || len(g.Ops) != len(d.Operations()) {
+			t.Errorf("%s: the model has version %v and %d operations; the tree has %d", f, g.Version, len(g.Ops), len(d.Operations()))
 		}
 		n++
 	}

@@ -9,31 +9,16 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi2"
 	"go.yaml.in/yaml/v3"
 )
 
 // errExpansion stops writing JSON when aliases would expand the tree beyond
 // the budget. A document from Parse never gets there (the loader measured
-// its expansion against the same budget); it guards trees from elsewhere.
+// its expansion against a smaller budget); it guards trees from elsewhere.
 var errExpansion = errors.New("YAML aliases expand to more than the allowed number of nodes")
 
-// buildModel turns the node tree into kin-openapi's openapi2.T by writing the
-// tree as JSON (one pass over nodes already in memory) and decoding that. The
-// file itself is never parsed again. budget is the load's MaxExpandedNodes.
-func buildModel(root *yaml.Node, budget int) (*openapi2.T, error) {
-	w := &jsonWriter{budget: budget}
-	w.buf.Grow(1 << 12)
-	if err := w.node(root, 0); err != nil {
-		return nil, err
-	}
-	var t openapi2.T
-	if err := json.Unmarshal(w.buf.Bytes(), &t); err != nil {
-		return nil, fmt.Errorf("document does not fit the Swagger 2.0 model: %w", err)
-	}
-	return &t, nil
-}
-
+// jsonWriter writes a node tree as JSON (MarshalJSON), aliases and merge
+// keys resolved, within a budget of nodes that aliases and merges add.
 type jsonWriter struct {
 	buf     bytes.Buffer
 	budget  int // remaining nodes allowed inside alias expansions and merges
