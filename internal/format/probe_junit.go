@@ -50,7 +50,7 @@ func printProbeJUnit(w io.Writer, r *probe.Report, o ProbeOptions) error {
 		c := probeJUnitCase{Name: exchangeName(res), ClassName: res.ForMethod + " " + res.Template}
 		var failing, other []string
 		for _, f := range res.Findings {
-			line := fmt.Sprintf("%s: %s: %s [%s]", levelName(f.Severity), f.Severity, f.Message, f.Code)
+			line := fmt.Sprintf("%s (%s): %s", f.Code, f.Severity, f.Message)
 			if o.FailOn != lint.SeverityNone && probe.Level(f.Severity) >= o.FailOn {
 				failing = append(failing, line)
 			} else {
