@@ -166,7 +166,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		runCtx, cancel = context.WithTimeout(ctx, o.Deadline)
 		defer cancel()
 	}
-	x := &executor{o: &o, client: client, limit: newTokenBucket(o.Rate, 1), runCtx: runCtx, total: len(p.requests)}
+	x := &executor{o: &o, client: client, limit: newTokenBucket(o.Rate), runCtx: runCtx, total: len(p.requests)}
 	// The first request goes alone: when the target cannot be reached at
 	// all, the run stops there instead of failing every request.
 	if len(p.requests) > 0 {
