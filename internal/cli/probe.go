@@ -322,9 +322,9 @@ func probeHasConfig(cmd *cobra.Command, c *serveOptions) bool {
 	return false
 }
 
-// newProgress returns probe's progress callback: on a terminal, after the
-// first second, one line "probe: N/M exchanges" rewritten in place; stop
-// clears it. Elsewhere it does nothing.
+// newProgress returns probe's progress callback: on a terminal, a line
+// "probe: N/M exchanges" rewritten in place (see progressLine). Elsewhere
+// it does nothing.
 func newProgress(env *Env, w io.Writer) (progress func(done, total int), stop func()) {
 	f, ok := w.(*os.File)
 	if !ok || env.getenv("TERM") == "dumb" {
@@ -333,17 +333,24 @@ func newProgress(env *Env, w io.Writer) (progress func(done, total int), stop fu
 	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		return nil, func() {}
 	}
+	return progressLine(w, time.Now)
+}
+
+// progressLine writes "\rprobe: N/M exchanges" to w once the run has taken
+// a second, at most every 100 ms (and at the end); stop clears the line if
+// it was shown. The callback is safe for concurrent use.
+func progressLine(w io.Writer, now func() time.Time) (progress func(done, total int), stop func()) {
 	var mu sync.Mutex
-	start, shown := time.Now(), false
-	last := time.Time{}
+	start, shown := now(), false
+	var last time.Time
 	progress = func(done, total int) {
 		mu.Lock()
 		defer mu.Unlock()
-		now := time.Now()
-		if now.Sub(start) < time.Second || now.Sub(last) < 100*time.Millisecond && done < total {
+		t := now()
+		if t.Sub(start) < time.Second || t.Sub(last) < 100*time.Millisecond && done < total {
 			return
 		}
-		last, shown = now, true
+		last, shown = t, true
 		fmt.Fprintf(w, "\rprobe: %d/%d exchanges", done, total)
 	}
 	stop = func() {

@@ -5,13 +5,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/corsgate/corsgate/cors"
 	"github.com/corsgate/corsgate/internal/format"
@@ -321,4 +321,36 @@ func TestProbeExitCodes(t *testing.T) {
 	}
 }
 
-var _ = io.Discard
+// TestProgressLine: nothing in the first second, then at most every
+// 100 ms and at the end, cleared when done; nothing to clear for a short run.
+func TestProgressLine(t *testing.T) {
+	var b bytes.Buffer
+	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	progress, stop := progressLine(&b, func() time.Time { return clock })
+	step := func(d time.Duration, done int) {
+		clock = clock.Add(d)
+		progress(done, 10)
+	}
+	step(500*time.Millisecond, 1)
+	if b.Len() != 0 {
+		t.Fatalf("shown within the first second: %q", b.String())
+	}
+	step(600*time.Millisecond, 2)
+	step(10*time.Millisecond, 3) // too soon after the last line
+	step(200*time.Millisecond, 4)
+	step(time.Millisecond, 10) // the end is always shown
+	stop()
+	if want := "\rprobe: 2/10 exchanges\rprobe: 4/10 exchanges\rprobe: 10/10 exchanges\r\x1b[K"; b.String() != want {
+		t.Errorf("progress output %q, want %q", b.String(), want)
+	}
+	var quiet bytes.Buffer
+	progress, stop = progressLine(&quiet, time.Now)
+	progress(1, 1)
+	stop()
+	if quiet.Len() != 0 {
+		t.Errorf("a run under a second printed %q", quiet.String())
+	}
+	if p, _ := newProgress(&Env{}, &bytes.Buffer{}); p != nil {
+		t.Error("progress on something that is not a terminal")
+	}
+}
