@@ -358,8 +358,15 @@ func TestDeadlineCancelsWaitingForRate(t *testing.T) {
 	if took := time.Since(start); took > 2500*time.Millisecond {
 		t.Errorf("took %s", took)
 	}
-	if rep.Summary.Failed == 0 || !strings.Contains(rep.Results[len(rep.Results)-1].Error, "deadline") {
-		t.Errorf("summary %+v, last %q", rep.Summary, rep.Results[len(rep.Results)-1].Error)
+	// The requests wait for the limiter concurrently, so which of them got
+	// a slot before the deadline varies; the others say why they were not sent.
+	if rep.Summary.Failed == 0 {
+		t.Errorf("summary %+v: every request was sent", rep.Summary)
+	}
+	for _, res := range rep.Results {
+		if res.Error != "" && !strings.Contains(res.Error, "deadline") {
+			t.Errorf("%s: %q, want the deadline named", res.Path, res.Error)
+		}
 	}
 }
 

@@ -59,11 +59,24 @@ type predictor struct {
 // newPredictor builds the proxy for policy and the spec's routes (doc nil:
 // a route table of the probed paths, as a spec that defines them would).
 func newPredictor(policy cors.Policy, doc *spec.Document, paths, methods []string) (*predictor, error) {
-	if doc == nil {
-		var err error
-		if doc, err = pathsSpec(paths, methods); err != nil {
-			return nil, err
+	var err error
+	switch {
+	case doc == nil:
+		if len(methods) == 0 {
+			methods = []string{http.MethodGet}
 		}
+		var routes [][2]string
+		for _, p := range paths {
+			for _, m := range methods {
+				routes = append(routes, [2]string{m, p})
+			}
+		}
+		doc, err = routesSpec("", "", false, routes)
+	case doc.Version.IsOpenAPI3():
+		doc, err = openAPI3Routes(doc)
+	}
+	if err != nil {
+		return nil, err
 	}
 	table, err := proxy.BuildTable(doc)
 	if err != nil {
@@ -89,21 +102,51 @@ func newPredictor(policy cors.Policy, doc *spec.Document, paths, methods []strin
 	return p, nil
 }
 
-// pathsSpec is a Swagger 2.0 document defining each path with each method,
-// for predictions without a spec.
-func pathsSpec(paths, methods []string) (*spec.Document, error) {
-	if len(methods) == 0 {
-		methods = []string{http.MethodGet}
+// openAPI3Routes restates what ESPv2 routes by in an OpenAPI 3.x document
+// (the base path of the x-google-endpoint server, the operations, allowCors
+// as the Google model decides it) as the Swagger 2.0 document serve's route
+// table reads: it takes the base path and allowCors from Swagger 2.0 keys
+// only.
+func openAPI3Routes(doc *spec.Document) (*spec.Document, error) {
+	g := doc.Google()
+	routes := make([][2]string, 0, len(g.Ops))
+	for _, op := range g.Ops {
+		routes = append(routes, [2]string{op.Method, op.Path})
 	}
+	ep, _ := g.PassThrough(spec.Deployment{})
+	return routesSpec(g.ServiceName, g.BasePathText, ep != nil, routes)
+}
+
+// routesSpec writes a Swagger 2.0 document with these (method, path)
+// routes under basePath, and allowCors on for host when allowCors is set.
+func routesSpec(host, basePath string, allowCors bool, routes [][2]string) (*spec.Document, error) {
 	var b strings.Builder
-	b.WriteString("swagger: \"2.0\"\ninfo: {title: probe, version: \"1\"}\npaths:\n")
-	for _, p := range paths {
-		fmt.Fprintf(&b, "  %q:\n", p)
-		for _, m := range methods {
-			fmt.Fprintf(&b, "    %s: {responses: {200: {description: ok}}}\n", strings.ToLower(m))
+	b.WriteString("swagger: \"2.0\"\ninfo: {title: probe, version: \"1\"}\n")
+	if host != "" {
+		fmt.Fprintf(&b, "host: %q\n", host)
+		if allowCors {
+			fmt.Fprintf(&b, "x-google-endpoints:\n- {name: %q, allowCors: true}\n", host)
 		}
 	}
-	return spec.Parse("--path", []byte(b.String()), spec.Options{})
+	if basePath != "" {
+		fmt.Fprintf(&b, "basePath: %q\n", basePath)
+	}
+	b.WriteString("paths:\n")
+	byPath := map[string][]string{}
+	var order []string
+	for _, r := range routes {
+		if byPath[r[1]] == nil {
+			order = append(order, r[1])
+		}
+		byPath[r[1]] = append(byPath[r[1]], strings.ToLower(r[0]))
+	}
+	for _, p := range order {
+		fmt.Fprintf(&b, "  %q:\n", p)
+		for _, m := range byPath[p] {
+			fmt.Fprintf(&b, "    %q: {responses: {200: {description: ok}}}\n", m)
+		}
+	}
+	return spec.Parse("probe routes", []byte(b.String()), spec.Options{})
 }
 
 // predict returns what the configuration says happens to r. It is not safe

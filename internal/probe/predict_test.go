@@ -203,3 +203,75 @@ func sortedLike(got, want []string) []string {
 	}
 	return out
 }
+
+const oas3Twin = `openapi: 3.0.3
+info: {title: t, version: "1"}
+servers:
+- url: https://api.example.test/v1
+  x-google-endpoint: {allowCors: true}
+paths:
+  /items/{id}:
+    parameters:
+    - {in: path, name: id, required: true, schema: {type: string, example: "42"}}
+    get:
+      operationId: getItem
+      parameters:
+      - {in: header, name: X-Trace, schema: {type: string}}
+      responses: {"200": {description: ok}}
+    put:
+      operationId: putItem
+      requestBody:
+        content:
+          application/json: {schema: {type: object}}
+      responses: {"200": {description: ok}}
+`
+
+const swagger2Twin = `swagger: "2.0"
+info: {title: t, version: "1"}
+host: api.example.test
+basePath: /v1
+x-google-endpoints:
+- {name: api.example.test, allowCors: true}
+paths:
+  /items/{id}:
+    get: {operationId: getItem, responses: {200: {description: ok}}}
+    put: {operationId: putItem, responses: {200: {description: ok}}}
+`
+
+// TestOpenAPI3 probes an OpenAPI 3.x spec: requests go under the server's
+// base path with the spec's examples and body media type, and the
+// prediction routes them as ESPv2 routes the same API written in Swagger
+// 2.0 (serve's proxy built from that twin): no drift.
+func TestOpenAPI3(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		policy cors.Policy
+	}{
+		{"preset", basicPolicy(cors.ESPv2, appOrigin)},
+		{"allowCors only", cors.Policy{Proxy: cors.ESPv2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := httptest.NewServer(serveHandler(t, tc.policy, mustDoc(t, swagger2Twin), nil))
+			t.Cleanup(s.Close)
+			p := tc.policy
+			rep, err := Run(context.Background(), Options{Target: target(t, s.URL), Doc: mustDoc(t, oas3Twin), Origins: []string{appOrigin},
+				Hostile: HostileAll, Timeout: 5 * time.Second, Policy: &p})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, res := range rep.Results {
+				if res.OriginKind == OriginGiven {
+					got = append(got, res.Method+" "+res.Path+" "+res.RequestHeaders.Get(cors.HeaderACRH))
+				}
+			}
+			want := []string{"OPTIONS /v1/items/42 x-trace", "GET /v1/items/42 ", "OPTIONS /v1/items/42 content-type"}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("requests (-want +got):\n%s", diff)
+			}
+			if d := drifts(rep); len(d) > 0 {
+				t.Errorf("drift:\n%s", strings.Join(d, "\n"))
+			}
+		})
+	}
+}

@@ -150,9 +150,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		for i, r := range p.requests {
 			rep.Results[i].Prediction = pred.predict(r, o.Credentials)
 		}
-		if o.Doc != nil && o.Doc.Version.IsOpenAPI3() && o.Doc.Google().BasePathText != "" {
-			rep.Notes = append(rep.Notes, "prediction: serve's route table does not read the base path of OpenAPI 3.x servers yet, so paths under it are predicted as undefined")
-		}
 	}
 
 	client := o.Client
