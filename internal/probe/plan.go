@@ -39,7 +39,6 @@ type operation struct {
 
 // request is one planned exchange.
 type request struct {
-	index  int
 	op     *operation
 	kind   Kind
 	origin Origin
@@ -73,17 +72,13 @@ type plan struct {
 // --hostile sample.
 const sampledOps = 3
 
-func buildPlan(in *planInput) (*plan, error) {
+func buildPlan(in *planInput) *plan {
 	p := &plan{}
-	var err error
 	var vars []string
 	if in.doc != nil {
-		p.ops, err = specOperations(in, &p.notes, &vars)
+		p.ops = specOperations(in, &p.notes, &vars)
 	} else {
-		p.ops, err = pathOperations(in, &vars)
-	}
-	if err != nil {
-		return nil, err
+		p.ops = pathOperations(in, &vars)
 	}
 	if n := placeholderNote(vars); n != "" {
 		p.notes = append(p.notes, n)
@@ -128,7 +123,7 @@ func buildPlan(in *planInput) (*plan, error) {
 	if in.hostile == HostileSample && len(p.ops) > sampledOps {
 		p.notes = append(p.notes, fmt.Sprintf("hostile origins were sent to the first %d operations only (--hostile all sends them to every one)", sampledOps))
 	}
-	return p, nil
+	return p
 }
 
 // exchanges says which requests a browser makes for op: a preflight when the
@@ -141,7 +136,7 @@ func (op *operation) exchanges(allowUnsafe bool) (preflight, actual bool) {
 }
 
 func (p *plan) add(op *operation, kind Kind, o Origin, in *planInput) {
-	r := &request{index: len(p.requests), op: op, kind: kind, origin: o, target: op.path}
+	r := &request{op: op, kind: kind, origin: o, target: op.path}
 	if op.query != "" {
 		r.target += "?" + op.query
 	}
@@ -167,7 +162,7 @@ func (p *plan) add(op *operation, kind Kind, o Origin, in *planInput) {
 }
 
 // specOperations derives the operations of a spec document.
-func specOperations(in *planInput, notes, vars *[]string) ([]*operation, error) {
+func specOperations(in *planInput, notes, vars *[]string) []*operation {
 	g := in.doc.Google()
 	var out []*operation
 	for _, o := range g.Ops {
@@ -240,11 +235,11 @@ func specOperations(in *planInput, notes, vars *[]string) ([]*operation, error) 
 		op.pageHeaders, op.sendHeaders = page, send
 		out = append(out, op)
 	}
-	return out, nil
+	return out
 }
 
 // pathOperations makes one operation per --path and --method.
-func pathOperations(in *planInput, vars *[]string) ([]*operation, error) {
+func pathOperations(in *planInput, vars *[]string) []*operation {
 	methods := in.methods
 	if len(methods) == 0 {
 		methods = []string{http.MethodGet}
@@ -265,7 +260,7 @@ func pathOperations(in *planInput, vars *[]string) ([]*operation, error) {
 			out = append(out, op)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // addVars records path variables that got the placeholder, once per name

@@ -113,11 +113,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	origins := Origins(o.Origins, o.Hostile != HostileNone)
-	p, err := buildPlan(&planInput{doc: o.Doc, paths: o.Paths, methods: o.Methods, origins: origins, hostile: o.Hostile,
+	p := buildPlan(&planInput{doc: o.Doc, paths: o.Paths, methods: o.Methods, origins: origins, hostile: o.Hostile,
 		pathParams: o.PathParams, headers: o.Headers, apiKey: o.APIKey, allowUnsafe: o.AllowUnsafe})
-	if err != nil {
-		return nil, err
-	}
 	rep := &Report{Version: ReportVersion, Tool: "corsgate", Command: "probe", Target: o.Target.String(),
 		Credentials: o.Credentials.String(), Origins: origins, Notes: p.notes, Results: make([]*Result, len(p.requests))}
 	if rep.Notes == nil {
