@@ -99,7 +99,7 @@ func classify(err error, runCtx context.Context, timeout time.Duration) *request
 	msg := err.Error()
 	switch {
 	case runCtx.Err() != nil:
-		return &requestError{errDeadline, "not answered before the run's deadline (--deadline)", err}
+		return &requestError{errDeadline, stopped(runCtx, "not answered"), err}
 	case strings.Contains(msg, "server gave HTTP response to HTTPS client"):
 		return &requestError{errTLS, "TLS: the server answered in plain HTTP (BASE_URL should start with http://)", err}
 	case errors.As(err, &certErr), errors.As(err, &unkCA), errors.As(err, &hostErr), errors.As(err, &invErr),
@@ -118,6 +118,15 @@ func classify(err error, runCtx context.Context, timeout time.Duration) *request
 		return &requestError{errBadResponse, "the answer is not HTTP: " + msg, err}
 	}
 	return &requestError{errOther, msg, err}
+}
+
+// stopped says why the run stopped before a request was done: its deadline,
+// or an interruption (Ctrl-C).
+func stopped(runCtx context.Context, what string) string {
+	if errors.Is(runCtx.Err(), context.DeadlineExceeded) {
+		return what + " before the run's deadline (--deadline)"
+	}
+	return what + ": the run was interrupted"
 }
 
 func isTimeout(err error) bool {

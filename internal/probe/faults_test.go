@@ -371,3 +371,29 @@ func TestDeadlineCancelsWaitingForRate(t *testing.T) {
 }
 
 func quietLog() *log.Logger { return log.New(io.Discard, "", 0) }
+
+// TestInterrupted: cancelling the run (Ctrl-C) ends it at once; what was
+// not done says it was interrupted, not that a deadline passed.
+func TestInterrupted(t *testing.T) {
+	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(s.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	rep, err := Run(ctx, Options{Target: target(t, s.URL), Paths: []string{"/a", "/b", "/c", "/d", "/e"},
+		Origins: []string{appOrigin}, Hostile: HostileNone, Rate: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("took %s after the interruption", took)
+	}
+	if rep.Summary.Failed == 0 {
+		t.Errorf("summary %+v", rep.Summary)
+	}
+	for _, res := range rep.Results {
+		if res.Error != "" && !strings.Contains(res.Error, "interrupted") {
+			t.Errorf("%s: %q", res.Path, res.Error)
+		}
+	}
+}

@@ -263,7 +263,7 @@ func (x *executor) run(r *request, res *Result) *requestError {
 			}
 		}
 		if err := x.limit.Wait(x.runCtx); err != nil {
-			last = &requestError{errDeadline, "not sent before the run's deadline (--deadline)", err}
+			last = &requestError{errDeadline, stopped(x.runCtx, "not sent"), err}
 			break
 		}
 		res.Attempts++
