@@ -206,7 +206,7 @@ func (o *Options) defaults() error {
 func newResult(r *request, apiKey string) *Result {
 	res := &Result{Operation: r.op.name, Template: r.op.template, File: r.op.file, Line: r.op.pos.Line, Column: r.op.pos.Column,
 		Method: r.method, ForMethod: r.op.method, Path: r.target, Origin: r.origin.Value, OriginKind: r.origin.Kind,
-		Kind: r.kind, RequestHeaders: r.header.Clone(), Findings: []cors.Finding{}}
+		Kind: r.kind, RequestHeaders: r.header.Clone(), Headers: http.Header{}, Findings: []cors.Finding{}}
 	if apiKey != "" && r.op.query != "" {
 		res.Path = strings.Replace(res.Path, url.QueryEscape(apiKey), Redacted, 1)
 	}
