@@ -17,7 +17,8 @@ const module = "github.com/corsgate/corsgate/"
 var allowed = map[string][]string{
 	"cmd/corsgate":         {"internal/cli"},
 	"internal/cli":         {"*"},
-	"internal/format":      {"lint"},
+	"internal/format":      {"lint", "internal/probe", "cors"},
+	"internal/probe":       {"cors", "internal/proxy", "internal/spec", "lint"},
 	"internal/proxy":       {"cors", "internal/spec"},
 	"rules":                {"lint", "cors", "internal/spec", "internal/oasschema"},
 	"transform":            {"lint", "cors", "internal/spec", "internal/yamledit"},
@@ -44,6 +45,8 @@ var allowed = map[string][]string{
 	"bench/gen/cputime":        {},
 	"bench/lint":               {},
 	"bench/serve/backend":      {},
+	"bench/probe/backend":      {},
+	"bench/probe/analyze":      {},
 }
 
 // onlyIn names third-party imports (and calls) that belong to one place.

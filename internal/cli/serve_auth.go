@@ -28,21 +28,9 @@ func (t serveTarget) deployment() spec.Deployment { return t.Target.Deployment(t
 // when given, else ESP v1 for endpoints-esp and ESPv2 otherwise (API
 // Gateway runs ESPv2, so --proxy esp contradicts it).
 func serveDeployment(o *serveOptions) (serveTarget, cors.Proxy, error) {
-	cfg, err := loadConfig(o.config)
+	t, err := readServeTarget(o)
 	if err != nil {
 		return serveTarget{}, "", err
-	}
-	t := serveTarget{Target: cfg.Target, ServiceName: cfg.ServiceName}
-	if t.Target == "" {
-		t.Target = lint.TargetESPv2
-	}
-	if o.target != "" {
-		if t.Target, err = lint.ParseTarget(o.target); err != nil {
-			return serveTarget{}, "", usageError("--target: %v", err)
-		}
-	}
-	if o.serviceName != "" {
-		t.ServiceName = o.serviceName
 	}
 	px := cors.ESPv2
 	if t.Target == lint.TargetESP {
@@ -57,6 +45,28 @@ func serveDeployment(o *serveOptions) (serveTarget, cors.Proxy, error) {
 		return serveTarget{}, "", usageError("--proxy esp contradicts --target api-gateway: API Gateway runs ESPv2")
 	}
 	return t, px, nil
+}
+
+// readServeTarget reads the target and the service name: --target and
+// --service-name, else the configuration file's, else ESPv2 and none.
+func readServeTarget(o *serveOptions) (serveTarget, error) {
+	cfg, err := loadConfig(o.config)
+	if err != nil {
+		return serveTarget{}, err
+	}
+	t := serveTarget{Target: cfg.Target, ServiceName: cfg.ServiceName}
+	if t.Target == "" {
+		t.Target = lint.TargetESPv2
+	}
+	if o.target != "" {
+		if t.Target, err = lint.ParseTarget(o.target); err != nil {
+			return serveTarget{}, usageError("--target: %v", err)
+		}
+	}
+	if o.serviceName != "" {
+		t.ServiceName = o.serviceName
+	}
+	return t, nil
 }
 
 // serveAuthConfig is what serve checks credentials with, and where the key

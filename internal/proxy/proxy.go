@@ -27,6 +27,14 @@ import (
 // larger request headers get 431 before any filter runs.
 const MaxRequestHeaderBytes = 60 * 1024
 
+// IsMethodNotAllowed reports whether msg is ESPv2's 405 message (msgMethodFmt,
+// whatever the url template): for recognising the proxy's answers.
+func IsMethodNotAllowed(msg string) bool {
+	prefix, suffix, _ := strings.Cut(msgMethodFmt, `"%s"`)
+	rest, ok := strings.CutPrefix(msg, prefix)
+	return ok && len(rest) > len(suffix)+1 && rest[0] == '"' && strings.HasSuffix(rest, `"`+suffix)
+}
+
 // BackendTimeout is ESPv2's default backend deadline (15 s,
 // DefaultResponseDeadline); Envoy answers 504 "upstream request timeout".
 const BackendTimeout = 15 * time.Second

@@ -44,7 +44,7 @@ func TestRun(t *testing.T) {
 	}
 	sort.Strings(pages)
 	want := []string{
-		"corsgate-flags.1", "corsgate-lint.1", "corsgate-rules.1", "corsgate-serve.1",
+		"corsgate-flags.1", "corsgate-lint.1", "corsgate-probe.1", "corsgate-rules.1", "corsgate-serve.1",
 		"corsgate-transform-allow-cors-boolean.1", "corsgate-transform-allow-cors-spelling.1",
 		"corsgate-transform-allow-cors.1", "corsgate-transform-cors-mode.1", "corsgate-transform-sync-name.1", "corsgate-transform-to-openapi3.1",
 		"corsgate-transform.1", "corsgate-version.1", "corsgate.1",
