@@ -51,20 +51,27 @@ func OperationNeedsOf(g *spec.Google, op *spec.Op) OperationNeeds {
 			}
 		}
 	}
-	// Where a scheme's credential travels: an apiKey in a header sends that
-	// header (in: query, that parameter), oauth2 and JWT (x-google-issuer)
-	// schemes send Authorization.
+	// Where a scheme's credential travels (spec.Scheme.Credentials): an
+	// apiKey in a header sends that header (in: query, that parameter); a
+	// JWT provider reads Authorization unless its locations name other
+	// places, and then a page sends the token in the first header named.
 	if l := g.EffectiveSecurity(op); l != nil && l.IsSeq() {
 		for _, req := range l.Reqs {
 			for _, name := range req.Names {
 				s := name.Scheme
 				switch {
 				case s == nil:
-				case s.IsAPIKey() && s.In.Text() == "header":
-					keys.add(s.ParamName.Text())
-				case s.IsAPIKey() && s.In.Text() == "query":
-					query.add(s.ParamName.Text())
-				case s.IsOAuth2() || s.Issuer.Present():
+				case s.IsAPIKey():
+					for _, c := range s.Credentials() {
+						if c.InQuery() {
+							query.add(c.Name)
+						} else if strings.EqualFold(c.In, "header") {
+							keys.add(c.Name)
+						}
+					}
+				case s.IsOAuth2():
+					jwtHeader(s.Credentials(), &on, hdr)
+				case s.Issuer.Present():
 					on.Authorization = true
 				}
 			}
@@ -89,4 +96,22 @@ func OperationNeedsOf(g *spec.Google, op *spec.Op) OperationNeeds {
 	}
 	on.Headers, on.APIKeyHeaders, on.APIKeyQuery = hdr.list, keys.list, query.list
 	return on
+}
+
+// jwtHeader records the header a page sends a JWT in: Authorization when
+// the provider reads it (ESPv2's default), else the first header location;
+// a provider read only from query parameters needs no header.
+func jwtHeader(creds []spec.Credential, on *OperationNeeds, hdr *nameSet) {
+	for _, c := range creds {
+		if !c.InQuery() && strings.EqualFold(c.Name, "Authorization") {
+			on.Authorization = true
+			return
+		}
+	}
+	for _, c := range creds {
+		if !c.InQuery() {
+			hdr.add(c.Name)
+			return
+		}
+	}
 }

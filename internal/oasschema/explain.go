@@ -36,6 +36,13 @@ func (l *leaf) sig() string {
 	return strings.Join(l.at, "\x00") + "\x01" + string(l.kind) + "\x01" + l.field
 }
 
+// cause is everything about the leaf but where it was found: leaves with
+// the same cause at the same node are put into the same words.
+func (l *leaf) cause() string {
+	return fmt.Sprintf("%s|%s|%q|%v|%v|%s|%q|%s|%s|%s|%s|%t", l.kind, l.field, l.either, l.got, l.want, l.pattern,
+		l.types, l.gotType, l.schema, l.detail, l.keyword, l.many)
+}
+
 // explainer turns the validator's error tree into leaves: one per real
 // cause. A failed oneOf or anyOf is a list of branch failures; the branch
 // the value was meant for is picked by what the value says about itself

@@ -96,14 +96,56 @@ func validate(root *yaml.Node, v Version, split, filter bool) ([]Problem, error)
 	}
 	x := &explainer{set: set}
 	var out []Problem
+	// Aliases make copies: the same cause is found at the same node through
+	// every copy (in units of different shapes). Its words (suggestions
+	// included, which cost) are worked out once per node and cause, and it
+	// is reported once per place (the raw node under its parent, which
+	// holds both the value's and the key's position), at its first pointer:
+	// the copies would be reported at the same line and column.
+	type said struct {
+		node  *yaml.Node
+		cause string // the leaf without its location
+		top   bool
+	}
+	type place struct {
+		parent *yaml.Node
+		tok    string
+		cause  string
+		top    bool
+	}
+	words := map[said]string{}
+	reported := map[place]int{} // index into out
 	for _, u := range units {
 		for i := range u.found {
 			l := &u.found[i]
 			top := u.kind == unitRoot && len(l.at) == loc(l.kind)
+			cause := l.cause()
 			for _, o := range u.occs {
-				if p := o.pointer(parents); !filter || keep(v, root, p, o.node, l) {
-					out = append(out, Problem{Pointer: spec.Append(p, l.at...), Message: x.words(l, v, top, o.node), Kind: l.kind})
+				p := o.pointer(parents)
+				if filter && !keep(v, root, p, o.node, l) {
+					continue
 				}
+				ptr := spec.Append(p, l.at...)
+				var at place
+				if n := len(l.at); n > 0 {
+					// At the unit's own node the place is outside it: each
+					// occurrence is its own.
+					at = place{nodeAt(o.node, l.at[:n-1]), l.at[n-1], cause, top}
+					if j, ok := reported[at]; ok && at.parent != nil {
+						out[j].Pointer = min(out[j].Pointer, ptr)
+						continue
+					}
+				}
+				k := said{nodeAt(o.node, l.at), cause, top}
+				w, ok := words[k]
+				if !ok || k.node == nil {
+					w = x.words(l, v, top, o.node)
+					words[k] = w
+				}
+				if at.parent != nil {
+					reported[at] = len(out)
+				}
+				out = append(out, Problem{Pointer: ptr, Message: w, Kind: l.kind})
 			}
 		}
 	}

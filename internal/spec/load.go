@@ -107,6 +107,7 @@ const (
 	KindSyntax         ErrorKind = "syntax"
 	KindNotMapping     ErrorKind = "not-mapping"
 	KindDuplicate      ErrorKind = "duplicate-key"
+	KindComplexKey     ErrorKind = "complex-key"
 	KindAliases        ErrorKind = "aliases"
 	KindDepth          ErrorKind = "depth"
 	KindNotSwagger     ErrorKind = "not-swagger"
@@ -412,6 +413,11 @@ func (d *Document) checkParallel(opts Options) bool {
 }
 
 func (d *Document) checkDuplicates(n *yaml.Node) error {
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind != yaml.ScalarNode && Deref(k).Kind != yaml.ScalarNode {
+			return d.complexKey(k)
+		}
+	}
 	pairs := len(n.Content) / 2
 	if pairs < 2 {
 		return nil
@@ -443,6 +449,17 @@ func (d *Document) checkDuplicates(n *yaml.Node) error {
 		seen[k.Value] = k
 	}
 	return nil
+}
+
+// complexKey refuses a mapping or sequence used as a mapping key: JSON has
+// none, and gcloud's YAML loader (PyYAML) refuses it as an unhashable key.
+func (d *Document) complexKey(k *yaml.Node) error {
+	what := "a mapping"
+	if Deref(k).Kind == yaml.SequenceNode {
+		what = "a sequence"
+	}
+	return &LoadError{File: d.Name, Line: k.Line, Column: k.Column, Kind: KindComplexKey,
+		Msg: fmt.Sprintf("this key is %s; keys must be strings (JSON has no other, and gcloud refuses the file)", what)}
 }
 
 func (d *Document) duplicate(first, second *yaml.Node) error {
