@@ -46,19 +46,25 @@ func newLintCmd(env *Env) *cobra.Command {
 	o := &lintOptions{}
 	cmd := &cobra.Command{
 		Use:   "lint [flags] SPEC...",
-		Short: "Check Swagger 2.0 specs (and proxy CORS flags) before deploy",
-		Long: `Lint checks Swagger 2.0 specs for Cloud Endpoints and API Gateway: that
-x-google-endpoints[].name matches host (otherwise allowCors is silently ignored), the shape of
-every Google extension, and what Service Management or ESPv2 would reject. Every finding has
-file:line:col and a stable rule ID ("corsgate rules" lists them).
+		Short: "Check Swagger 2.0 and OpenAPI 3.x specs (and proxy CORS flags) before deploy",
+		Long: `Lint checks Swagger 2.0 and OpenAPI 3.0/3.1 specs for Cloud Endpoints and API Gateway:
+that the endpoint name equals the service name (x-google-endpoints[].name and host in 2.0, the
+x-google-endpoint server in 3.x; otherwise allowCors is silently ignored), the shape of every
+Google extension, and what Service Management, API Gateway or ESPv2 would reject. Every finding
+has file:line:col and a stable rule ID ("corsgate rules" lists them).
 
 SPEC may be a file, a directory (searched recursively for .yaml/.yml/.json files with a top-level
-swagger key), a glob, or - for standard input (named <stdin> in findings).
+swagger or openapi key), a glob, or - for standard input (named <stdin> in findings). Files named
+together are one deployment (as gcloud endpoints services deploy a.yaml b.yaml); each file a
+directory scan finds, or each file with --separate, is a deployment of its own.
 
 Configuration comes from --config or the first .corsgate.yaml found from the working directory
 upwards:
 
   target: endpoints-espv2        # endpoints-espv2 (default) | endpoints-esp | api-gateway
+  service_name: orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog   # API Gateway's managed service
+  deployments:                   # files deployed together, by name
+    orders: ["api/orders/*.yaml"]
   rules:
     endpoints-target-ipv4: off   # off | info | warning | error
   ignore:
