@@ -402,13 +402,13 @@ func (b *Backend) Field(proto string) Value {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return Value{}
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if BackendFields[k.Value] == proto {
-			return Value{Key: k, Node: Deref(n.Content[i+1]), at: n.Content[i+1], parent: b.Ptr(), tok: k.Value}
+	var out Value
+	eachMember(n, func(k, v *yaml.Node) {
+		if out.Key == nil && BackendFields[k.Value] == proto {
+			out = Value{Key: k, Node: Deref(v), at: v, parent: b.Ptr(), tok: k.Value}
 		}
-	}
-	return Value{}
+	})
+	return out
 }
 
 // Address is the backend's address member.

@@ -10,10 +10,7 @@ func (b *Backend) Has(proto string) bool {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return false
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if BackendFields[n.Content[i].Value] == proto {
-			return true
-		}
-	}
-	return false
+	has := false
+	eachMember(n, func(k, _ *yaml.Node) { has = has || BackendFields[k.Value] == proto })
+	return has
 }

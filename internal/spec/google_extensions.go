@@ -59,17 +59,16 @@ func (w *extWalker) walk(n *yaml.Node, depth int) {
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
+		eachMember(n, func(k, v *yaml.Node) {
 			if strings.HasPrefix(k.Value, "x-") {
 				if strings.HasPrefix(k.Value, "x-google-") {
 					w.found(k, v)
 				}
-				continue // another vendor's extension: its content is theirs
+				return // another vendor's extension: its content is theirs
 			}
 			switch k.Value {
 			case "example", "examples", "enum", "default":
-				continue // user data
+				return // user data
 			case "properties", "definitions", "securityDefinitions", "parameters", "responses", "paths", "headers":
 				if names := Deref(v); names != nil && names.Kind == yaml.MappingNode {
 					w.path = append(w.path, k.Value)
@@ -77,16 +76,16 @@ func (w *extWalker) walk(n *yaml.Node, depth int) {
 						w.names(names, k.Value, depth)
 					}
 					w.path = w.path[:len(w.path)-1]
-					continue
+					return
 				}
 			}
 			if v.Kind == yaml.ScalarNode {
-				continue
+				return
 			}
 			w.path = append(w.path, k.Value)
 			w.walk(v, depth+1)
 			w.path = w.path[:len(w.path)-1]
-		}
+		})
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
 			if c.Kind == yaml.ScalarNode {
@@ -104,14 +103,13 @@ func (w *extWalker) walk(n *yaml.Node, depth int) {
 // for the others.
 func (w *extWalker) names(n *yaml.Node, container string, depth int) {
 	userNames := container == "properties" || container == "definitions" || container == "headers"
-	for j := 0; j+1 < len(n.Content); j += 2 {
-		k, v := n.Content[j], n.Content[j+1]
+	eachMember(n, func(k, v *yaml.Node) {
 		if !userNames && strings.HasPrefix(k.Value, "x-google-") {
 			w.found(k, v)
-			continue
+			return
 		}
 		w.path = append(w.path, k.Value)
 		w.walk(v, depth+2)
 		w.path = w.path[:len(w.path)-1]
-	}
+	})
 }

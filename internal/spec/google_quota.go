@@ -95,12 +95,11 @@ func (g *Google) quotaSwagger2() {
 	}
 	for _, op := range g.Ops {
 		if q := op.Quota.Node; IsMap(q) {
-			for i := 0; i+1 < len(q.Content); i += 2 {
-				if k := q.Content[i]; metricCostKeys[k.Value] {
-					op.MetricCosts = MetricCosts{Key: k, Node: Deref(q.Content[i+1]), at: q.Content[i+1], op: op}
-					break
+			eachMember(q, func(k, v *yaml.Node) {
+				if op.MetricCosts.Key == nil && metricCostKeys[k.Value] {
+					op.MetricCosts = MetricCosts{Key: k, Node: Deref(v), at: v, op: op}
 				}
-			}
+			})
 		}
 	}
 }

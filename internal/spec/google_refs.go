@@ -236,23 +236,23 @@ func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
 		w.emit(r, place)
 		return // siblings of $ref are ignored in Swagger 2.0
 	}
-	for i := 0; i+1 < len(s.Content); i += 2 {
-		k, v := s.Content[i], Deref(s.Content[i+1])
+	eachMember(s, func(k, v *yaml.Node) {
+		v = Deref(v)
 		switch k.Value {
 		case "properties":
 			if v == nil || v.Kind != yaml.MappingNode {
-				continue
+				return
 			}
 			w.push("properties")
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				w.push(v.Content[j].Value)
-				w.schema(v.Content[j+1], place, depth+1)
+			eachMember(v, func(name, prop *yaml.Node) {
+				w.push(name.Value)
+				w.schema(prop, place, depth+1)
 				w.pop(1)
-			}
+			})
 			w.pop(1)
 		case "oneOf", "anyOf", "not":
 			if !w.v3 {
-				continue // OpenAPI 3.x schema keywords
+				return // OpenAPI 3.x schema keywords
 			}
 			fallthrough
 		case "items", "additionalProperties", "allOf":
@@ -268,7 +268,7 @@ func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
 			}
 			w.pop(1)
 		}
-	}
+	})
 }
 
 // Lookup finds the entries of one top-level mapping (definitions,
@@ -315,11 +315,11 @@ func (l *Lookup) Get(name string) *yaml.Node {
 	}
 	if l.m == nil {
 		l.m = make(map[string]*yaml.Node, len(l.n.Content)/2)
-		for i := 0; i+1 < len(l.n.Content); i += 2 {
-			if _, dup := l.m[l.n.Content[i].Value]; !dup {
-				l.m[l.n.Content[i].Value] = Deref(l.n.Content[i+1])
+		eachMember(l.n, func(k, v *yaml.Node) {
+			if _, dup := l.m[k.Value]; !dup {
+				l.m[k.Value] = Deref(v)
 			}
-		}
+		})
 	}
 	return l.m[name]
 }
@@ -330,9 +330,7 @@ func (l *Lookup) Names() []string {
 		return nil
 	}
 	out := make([]string, 0, len(l.n.Content)/2)
-	for i := 0; i+1 < len(l.n.Content); i += 2 {
-		out = append(out, l.n.Content[i].Value)
-	}
+	eachMember(l.n, func(k, _ *yaml.Node) { out = append(out, k.Value) })
 	return out
 }
 

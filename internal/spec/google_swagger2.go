@@ -78,12 +78,11 @@ func buildSwagger2(d *Document) *Google {
 		if n == nil || n.Kind != yaml.MappingNode {
 			continue
 		}
-		for j := 0; j+1 < len(n.Content); j += 2 {
-			k := n.Content[j]
+		eachMember(n, func(k, at *yaml.Node) {
 			if k.Kind != yaml.ScalarNode {
-				continue
+				return
 			}
-			v := Value{Key: k, Node: Deref(n.Content[j+1]), at: n.Content[j+1], parent: op.Ptr, tok: k.Value}
+			v := Value{Key: k, Node: Deref(at), at: at, parent: op.Ptr, tok: k.Value}
 			switch k.Value {
 			case "operationId":
 				if op.OperationID.Key == nil {
@@ -106,7 +105,7 @@ func buildSwagger2(d *Document) *Google {
 			case "x-google-backend-url", "x-google-backend-deadline":
 				op.LegacyBackend = true
 			}
-		}
+		})
 	}
 	g.quotaSwagger2()
 	return g
@@ -125,10 +124,9 @@ func (g *Google) secList(v Value, op *Op) *SecList {
 		r := SecReq{Index: i, Node: rn, IsMap: rn != nil && rn.Kind == yaml.MappingNode}
 		if r.IsMap {
 			r.Names = make([]SecName, 0, len(rn.Content)/2)
-			for j := 0; j+1 < len(rn.Content); j += 2 {
-				k := rn.Content[j]
-				r.Names = append(r.Names, SecName{Name: k.Value, Key: k, Scopes: Deref(rn.Content[j+1]), Scheme: g.scheme[k.Value]})
-			}
+			eachMember(rn, func(k, scopes *yaml.Node) {
+				r.Names = append(r.Names, SecName{Name: k.Value, Key: k, Scopes: Deref(scopes), Scheme: g.scheme[k.Value]})
+			})
 		}
 		l.Reqs[i] = r
 	}

@@ -78,7 +78,7 @@ func (ix *index) child(n *yaml.Node, tok string) (key, val *yaml.Node) {
 			if !ok {
 				m = make(map[string]int, pairs)
 				for i := 0; i+1 < len(n.Content); i += 2 {
-					if _, dup := m[n.Content[i].Value]; !dup {
+					if _, dup := m[n.Content[i].Value]; !dup && !isMergeKey(n.Content[i]) {
 						m[n.Content[i].Value] = i
 					}
 				}
@@ -88,7 +88,7 @@ func (ix *index) child(n *yaml.Node, tok string) (key, val *yaml.Node) {
 			if i, ok := m[tok]; ok {
 				return n.Content[i], n.Content[i+1]
 			}
-			return nil, nil
+			return mergedGet(n, tok)
 		}
 		return MapGet(n, tok)
 	case yaml.SequenceNode:
@@ -179,10 +179,17 @@ func MapGet(n *yaml.Node, key string) (k, v *yaml.Node) {
 	if n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
+	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key && n.Content[i].Kind == yaml.ScalarNode {
-			return n.Content[i], n.Content[i+1]
+		switch k := n.Content[i]; {
+		case isMergeKey(k):
+			merges = true
+		case k.Value == key && k.Kind == yaml.ScalarNode:
+			return k, n.Content[i+1]
 		}
+	}
+	if merges {
+		return mergedGet(n, key)
 	}
 	return nil, nil
 }
@@ -207,9 +214,7 @@ func Pairs(n *yaml.Node, fn func(k, v *yaml.Node)) {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		fn(n.Content[i], Deref(n.Content[i+1]))
-	}
+	eachMember(n, func(k, v *yaml.Node) { fn(k, Deref(v)) })
 }
 
 // IsMap reports whether n is a mapping node.

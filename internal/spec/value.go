@@ -86,17 +86,16 @@ func (v Value) Items() []Value {
 	return out
 }
 
-// Pairs calls fn for every member of a mapping value, in source order.
+// Pairs calls fn for every member of a mapping value, in source order
+// (merge keys applied).
 func (v Value) Pairs(fn func(key string, m Value)) {
 	if !IsMap(v.Node) {
 		return
 	}
 	ptr := v.Ptr()
-	n := v.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		fn(k.Value, Value{Key: k, Node: Deref(n.Content[i+1]), at: n.Content[i+1], parent: ptr, tok: k.Value})
-	}
+	eachMember(v.Node, func(k, val *yaml.Node) {
+		fn(k.Value, Value{Key: k, Node: Deref(val), at: val, parent: ptr, tok: k.Value})
+	})
 }
 
 // Pos is the position to report the value at: the value as written, else
