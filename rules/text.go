@@ -47,3 +47,14 @@ func andList(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
+
+// backendField names a field of a backend for messages: "x-google-backend
+// address" in Swagger 2.0, where the object is the extension; "address of
+// backend 'orders' of x-google-api-management" in OpenAPI 3.x, where
+// backends are declared by name.
+func backendField(b *spec.Backend, field string) string {
+	if b.Name != "" {
+		return field + " of " + b.Where()
+	}
+	return "x-google-backend " + field
+}
