@@ -37,6 +37,9 @@ be a string and disable_auth a boolean.`,
 				field, ok := spec.BackendFields[key]
 				if !ok {
 					msg := "Extension x-google-backend cannot be converted into proto type google.api.BackendRule. Details: Cannot find field: %s in message google.api.BackendRule"
+					if b.Name != "" { // 3.x: the backend is declared in x-google-api-management (Service Management's wording there UNVERIFIED)
+						msg = b.Where() + " cannot be converted into proto type google.api.BackendRule. Details: Cannot find field: %s in message google.api.BackendRule"
+					}
 					if sug := lint.Suggest(key, backendDocumented); sug != "" {
 						p.ReportKeyAt(v, msg+" (did you mean %q?)", key, sug)
 					} else {
@@ -51,9 +54,9 @@ be a string and disable_auth a boolean.`,
 				seen[field] = key
 				switch field {
 				case "operation_deadline", "min_deadline", "overrides_by_request_protocol":
-					p.ReportKeyAtSeverity(lint.Warning, v, "%s is a google.api.BackendRule field but is not supported in OpenAPI x-google-backend; use deadline", key)
+					p.ReportKeyAtSeverity(lint.Warning, v, "%s is a google.api.BackendRule field but is not supported in OpenAPI %s; use deadline", key, backendObject(b))
 				case "selector":
-					p.ReportKeyAtSeverity(lint.Warning, v, "selector is filled in by Service Management from the operation; remove it from x-google-backend")
+					p.ReportKeyAtSeverity(lint.Warning, v, "selector is filled in by Service Management from the operation; remove it from %s", backendObject(b))
 				case "jwt_audience":
 					p.WantString(v, "%s must be a string (the audience of the ID token ESPv2 sends to the backend)", key)
 				case "disable_auth":

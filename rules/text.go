@@ -58,3 +58,13 @@ func backendField(b *spec.Backend, field string) string {
 	}
 	return "x-google-backend " + field
 }
+
+// backendObject names the object that holds a backend's fields for
+// messages: "x-google-backend" in Swagger 2.0, the named backend in OpenAPI
+// 3.x.
+func backendObject(b *spec.Backend) string {
+	if b.Name != "" {
+		return b.Where()
+	}
+	return "x-google-backend"
+}
