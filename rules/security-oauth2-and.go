@@ -27,8 +27,12 @@ requirement object naming two oauth2 definitions. AND of an API key with one oau
 				if len(oauth) < 2 {
 					continue
 				}
-				p.ReportKeyAt(requirement(l, r.Index).Get(oauth[1]), "%s: security section contains multiple security definitions '%s' within the scope (Security Requirement Object) that get logically ANDed (both requirements need to be satisfied to allow the request). We only support allowing logical OR between security definitions. Therefore, please write requirements in different objects inside the array (which would mean logical OR, that is, any of the requirement should be sufficient to allow the request.)",
-					l.Where(), strings.Join(oauth, ","))
+				// api-compiler's words; 3.x names components.securitySchemes
+				// "security schemes" (Service Management's 3.x text is
+				// UNVERIFIED).
+				defs := securityDefs(p.G)
+				p.ReportKeyAt(requirement(l, r.Index).Get(oauth[1]), "%s: security section contains multiple %s '%s' within the scope (Security Requirement Object) that get logically ANDed (both requirements need to be satisfied to allow the request). We only support allowing logical OR between %s. Therefore, please write requirements in different objects inside the array (which would mean logical OR, that is, any of the requirement should be sufficient to allow the request.)",
+					l.Where(), defs, strings.Join(oauth, ","), defs)
 			}
 		},
 	})

@@ -68,3 +68,12 @@ func backendObject(b *spec.Backend) string {
 	}
 	return "x-google-backend"
 }
+
+// securityDefs names a document's security schemes in messages:
+// securityDefinitions in Swagger 2.0, components.securitySchemes in 3.x.
+func securityDefs(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "security schemes"
+	}
+	return "security definitions"
+}
