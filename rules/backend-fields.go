@@ -22,7 +22,9 @@ deploy ("Cannot find field"). Both spellings are accepted: jwt_audience/jwtAudie
 disable_auth/disableAuth, path_translation/pathTranslation; setting both spellings of one field is an
 error. operation_deadline, min_deadline and overrides_by_request_protocol exist in the proto but are not
 supported in OpenAPI (warning); selector is filled in by Service Management (warning). jwt_audience must
-be a string and disable_auth a boolean.`,
+be a string and disable_auth a boolean. OpenAPI 3.x: the same checks apply to each backend declared under
+x-google-api-management.backends, and messages name that backend (Service Management's 3.x wording is
+UNVERIFIED).`,
 		// api-compiler predates x-google-backend; the wording of the
 		// unknown-field error is that of its proto-JSON conversion of every
 		// other extension.

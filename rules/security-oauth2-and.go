@@ -14,7 +14,9 @@ func init() {
 		Severity: lint.Error,
 		Doc:      "Checks that no security requirement object ANDs two oauth2 schemes.",
 		Details: `Service Management accepts only OR between JWT providers (separate list items) and rejects a
-requirement object naming two oauth2 definitions. AND of an API key with one oauth2 scheme is supported.`,
+requirement object naming two oauth2 definitions. AND of an API key with one oauth2 scheme is supported.
+OpenAPI 3.x: the same limitation is documented; the message says "security schemes" there
+(components.securitySchemes), Service Management's own 3.x wording being UNVERIFIED.`,
 		Sources: []lint.Source{apiCompiler("aspects/auth/AuthRequirementValidator.java", "reportLogicallyAndedSchemaError"), docGatewayLimits},
 		SecList: func(p *lint.Pass, l *spec.SecList) {
 			for _, r := range l.Reqs {

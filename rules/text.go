@@ -77,3 +77,21 @@ func securityDefs(g *spec.Google) string {
 	}
 	return "security definitions"
 }
+
+// apiNameKey is where a document sets its API name: x-google-api-name in
+// Swagger 2.0, x-google-api-management.apiName in OpenAPI 3.x.
+func apiNameKey(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "x-google-api-management.apiName"
+	}
+	return "x-google-api-name"
+}
+
+// hostWord names where a document writes its service name: host in Swagger
+// 2.0, the url of the x-google-endpoint server in OpenAPI 3.x.
+func hostWord(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "server url host"
+	}
+	return "host"
+}

@@ -419,8 +419,8 @@ paths:
 	want := []string{
 		"definition #/components/schemas/ /components/schemas/Pet/properties/owner/$ref",
 		"definition #/components/schemas/ /components/schemas/Pet/properties/tags/oneOf/0/$ref",
-		"body parameter schema #/components/schemas/ /components/parameters/trace/schema/$ref",
-		"body parameter schema #/components/schemas/ /components/requestBodies/PetBody/content/application~1json/schema/$ref",
+		"parameter schema #/components/schemas/ /components/parameters/trace/schema/$ref",
+		"request body schema #/components/schemas/ /components/requestBodies/PetBody/content/application~1json/schema/$ref",
 		"parameter #/components/parameters/ /paths/~1pets/post/parameters/0/$ref",
 		"request body #/components/requestBodies/ /paths/~1pets/post/requestBody/$ref",
 		"response schema #/components/schemas/ /paths/~1pets/post/responses/201/headers/Location/schema/$ref",
