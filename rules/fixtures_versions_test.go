@@ -21,7 +21,9 @@ import (
 //   - an OpenAPI 3.1 fixture (a good or a bad one);
 //   - a 3.x fixture on which the rule is silent (the correct 3.x form);
 //
-// and across all rules at least min3JSON rules with a 3.x JSON fixture that
+// (by custom openapi30.yaml and openapi31.yaml, or openapi30/ and
+// openapi31/ folders for rules about several files or flags), and across
+// all rules at least min3JSON rules with a 3.x JSON fixture that
 // pins findings, min3Minified of them minified onto one line (where columns
 // run into the hundreds), every JSON expectation with its column.
 //
