@@ -16,11 +16,12 @@ func init() {
 		ID:       "api-name-format",
 		Category: lint.CategoryExtensions,
 		Severity: lint.Error,
-		Doc:      "Checks that x-google-api-name is a string of 1 to 40 lower-case letters and digits starting with a letter.",
+		Doc:      "Checks that x-google-api-name (3.x: x-google-api-management.apiName) is a string of 1 to 40 lower-case letters and digits starting with a letter.",
 		Details: `Service Management builds the API name from x-google-api-name and rejects one that does not match
 [a-z][a-z0-9]{0,39} with "Invalid API name '%s' : API names much conform to %s." (the typo is
 upstream's). Hyphens and underscores are not allowed. The extension is needed when several OpenAPI
-files of one deploy share a host and a major version (see api-version-conflict).`,
+files of one deploy share a host and a major version (see api-version-conflict).
+OpenAPI 3.x: x-google-api-management.apiName.`,
 		Sources: []lint.Source{apiCompiler("ApiNameGenerator.java", "generate"), apiCompiler("aspects/utils/VendorExtensionUtils.java", "getExtensionValue")},
 		Check: func(p *lint.Pass) {
 			v := p.G.APIName

@@ -21,7 +21,9 @@ the same name and major version fail with "OpenAPI files includes conflicting AP
 Versions found: {…}" (older wording: "Multiple OpenAPI files cannot have the same 'info.version'
 value"). Fix: give each file a distinct x-google-api-name. Files named together on the command line
 (or grouped under deployments: in .corsgate.yaml) are one deployment; a directory scan lints each file
-on its own, so alternative specs side by side are not compared. Same verdict for every target.`,
+on its own, so alternative specs side by side are not compared. Same verdict for every target.
+OpenAPI 3.x: the host is that of the x-google-endpoint server's url, and the name is set with
+x-google-api-management.apiName (UNVERIFIED that 3.x names APIs the same way).`,
 		Sources: []lint.Source{apiCompiler("TopLevelBuilder.java", "validateVersions"), apiCompiler("ApiNameGenerator.java", "generate"), apiCompilerTest("multi_apis_single_name_version_conflict.baseline")},
 		CheckSet: func(p *lint.SetPass) {
 			for _, dep := range p.Deployments() {
@@ -41,7 +43,7 @@ on its own, so alternative specs side by side are not compared. Same verdict for
 						seen[name] = first{d, version}
 						continue
 					}
-					p.For(d).Report("/info/version", "OpenAPI files includes conflicting API versions. Files and Versions found: {%s:%s, %s:%s}. Both files of service %q generate the API name %q; set a distinct x-google-api-name in each file", filepath.Base(f.doc.Name), f.version, filepath.Base(d.Name), version, h, name)
+					p.For(d).Report("/info/version", "OpenAPI files includes conflicting API versions. Files and Versions found: {%s:%s, %s:%s}. Both files of service %q generate the API name %q; set a distinct %s in each file", filepath.Base(f.doc.Name), f.version, filepath.Base(d.Name), version, h, name, apiNameKey(d.Google()))
 				}
 			}
 		},

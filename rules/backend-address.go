@@ -28,20 +28,21 @@ substitution).`,
 			doc("Cloud Endpoints: Troubleshooting response errors", "https://cloud.google.com/endpoints/docs/openapi/troubleshoot-response-errors")},
 		Backend: func(p *lint.Pass, b *spec.Backend) {
 			v := b.Address()
-			s, ok := p.WantString(v, "x-google-backend address must be a string URL such as https://backend.example.com")
+			what := backendField(b, "address")
+			s, ok := p.WantString(v, "%s must be a string URL such as https://backend.example.com", what)
 			if !ok {
 				return
 			}
 			addr := strings.TrimSpace(s)
 			if m := findPlaceholder(addr); m != "" {
-				p.ReportAtSeverity(lint.Warning, v, "x-google-backend address %q still holds the placeholder %q; substitute the real backend URL before deploy", addr, m)
+				p.ReportAtSeverity(lint.Warning, v, "%s %q still holds the placeholder %q; substitute the real backend URL before deploy", what, addr, m)
 				return
 			}
 			scheme, host := splitAddress(addr)
 			switch scheme {
 			case "https":
 			case "":
-				p.ReportAtSeverity(lint.Info, v, "x-google-backend address %q has no scheme; ESPv2 assumes https (port 443). Write https://%s to make it explicit", addr, addr)
+				p.ReportAtSeverity(lint.Info, v, "%s %q has no scheme; ESPv2 assumes https (port 443). Write https://%s to make it explicit", what, addr, addr)
 			case "http":
 				if localHost(host) {
 					break
@@ -50,14 +51,14 @@ substitution).`,
 				if strings.HasSuffix(host, ".run.app") || strings.HasSuffix(host, ".cloudfunctions.net") || strings.HasSuffix(host, ".appspot.com") {
 					extra = "; Cloud Run, Cloud Functions and App Engine backends must be called with https://"
 				}
-				p.ReportAtSeverity(lint.Warning, v, "x-google-backend address %q uses http://: traffic to %s and the ID token ESPv2 attaches travel unencrypted%s. Use https://", addr, host, extra)
+				p.ReportAtSeverity(lint.Warning, v, "%s %q uses http://: traffic to %s and the ID token ESPv2 attaches travel unencrypted%s. Use https://", what, addr, host, extra)
 			case "grpc", "grpcs":
-				p.ReportAt(v, "x-google-backend address %q uses %s://, but OpenAPI operations are HTTP; ESPv2 fails at start-up with \"gRPC protocol conflicted with http backend; this is an API compiler bug\". Use https:// (or http://)", addr, scheme)
+				p.ReportAt(v, "%s %q uses %s://, but OpenAPI operations are HTTP; ESPv2 fails at start-up with \"gRPC protocol conflicted with http backend; this is an API compiler bug\". Use https:// (or http://)", what, addr, scheme)
 			default:
 				p.ReportAt(v, "unknown backend scheme [%s], should be one of \"http(s)\" or \"grpc(s)\" (address %q); ESPv2 refuses to start", scheme, addr)
 			}
 			if scheme != "" && host == "" {
-				p.ReportAt(v, "x-google-backend address %q has no host name", addr)
+				p.ReportAt(v, "%s %q has no host name", what, addr)
 			}
 		},
 	})

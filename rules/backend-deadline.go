@@ -39,7 +39,9 @@ warning. Anything that is not a number fails the deploy: error.`,
 			switch {
 			case f < 0:
 				method := "the top-level backend"
-				if b.Op != nil {
+				if b.Name != "" {
+					method = b.Where() // 3.x: declared once, by name
+				} else if b.Op != nil {
 					method = "operation '" + b.Op.Method + "' in path '" + b.Op.Path + "'"
 				}
 				p.ReportAtSeverity(lint.Warning, v, "Negative deadline of %v specified for method %s. Using default deadline 15s instead (ESPv2); write a positive number of seconds", f, method)

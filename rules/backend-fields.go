@@ -22,7 +22,9 @@ deploy ("Cannot find field"). Both spellings are accepted: jwt_audience/jwtAudie
 disable_auth/disableAuth, path_translation/pathTranslation; setting both spellings of one field is an
 error. operation_deadline, min_deadline and overrides_by_request_protocol exist in the proto but are not
 supported in OpenAPI (warning); selector is filled in by Service Management (warning). jwt_audience must
-be a string and disable_auth a boolean.`,
+be a string and disable_auth a boolean. OpenAPI 3.x: the same checks apply to each backend declared under
+x-google-api-management.backends, and messages name that backend (Service Management's 3.x wording is
+UNVERIFIED).`,
 		// api-compiler predates x-google-backend; the wording of the
 		// unknown-field error is that of its proto-JSON conversion of every
 		// other extension.
@@ -37,6 +39,9 @@ be a string and disable_auth a boolean.`,
 				field, ok := spec.BackendFields[key]
 				if !ok {
 					msg := "Extension x-google-backend cannot be converted into proto type google.api.BackendRule. Details: Cannot find field: %s in message google.api.BackendRule"
+					if b.Name != "" { // 3.x: the backend is declared in x-google-api-management (Service Management's wording there UNVERIFIED)
+						msg = b.Where() + " cannot be converted into proto type google.api.BackendRule. Details: Cannot find field: %s in message google.api.BackendRule"
+					}
 					if sug := lint.Suggest(key, backendDocumented); sug != "" {
 						p.ReportKeyAt(v, msg+" (did you mean %q?)", key, sug)
 					} else {
@@ -51,9 +56,9 @@ be a string and disable_auth a boolean.`,
 				seen[field] = key
 				switch field {
 				case "operation_deadline", "min_deadline", "overrides_by_request_protocol":
-					p.ReportKeyAtSeverity(lint.Warning, v, "%s is a google.api.BackendRule field but is not supported in OpenAPI x-google-backend; use deadline", key)
+					p.ReportKeyAtSeverity(lint.Warning, v, "%s is a google.api.BackendRule field but is not supported in OpenAPI %s; use deadline", key, backendObject(b))
 				case "selector":
-					p.ReportKeyAtSeverity(lint.Warning, v, "selector is filled in by Service Management from the operation; remove it from x-google-backend")
+					p.ReportKeyAtSeverity(lint.Warning, v, "selector is filled in by Service Management from the operation; remove it from %s", backendObject(b))
 				case "jwt_audience":
 					p.WantString(v, "%s must be a string (the audience of the ID token ESPv2 sends to the backend)", key)
 				case "disable_auth":

@@ -26,8 +26,8 @@ func init() {
 		}
 		missing := parseFlagList(allow).missingHeaders(need)
 		if len(missing) > 0 {
-			c.reportFlag(cors.FlagAllowHeaders, "--cors_allow_headers=%s lacks %s, which the spec's security definitions make browsers send; the preflight fails for those requests; use --cors_allow_headers=%s",
-				allow, strings.Join(missing, ", "), withItems(allow, missing, ","))
+			c.reportFlag(cors.FlagAllowHeaders, "--cors_allow_headers=%s lacks %s, which the spec's %s make browsers send; the preflight fails for those requests; use --cors_allow_headers=%s",
+				allow, strings.Join(missing, ", "), securityDefs(c.Docs[0].Google()), withItems(allow, missing, ","))
 		}
 	})
 }

@@ -15,21 +15,34 @@ func init() {
 which also accepts the strings "true" and "false" (api-compiler's own test compiles "allowCors": "true"
 to allow_cors: true), so a quoted "true" or "false" works: warning, because other tools reading the
 spec (and readers) take it for a string. Any other value ("yes", "True", 1) fails the deploy: error.
-Fix: lint --fix rewrites "true" and "false" as booleans.`,
+Fix: lint --fix rewrites "true" and "false" as booleans. OpenAPI 3.x: allowCors on the server's
+x-google-endpoint, and x-google-api-management.allowCors, read the same way (UNVERIFIED for the
+latter; lint --fix does not rewrite it).`,
 		Sources: []lint.Source{docEndpointsCORS, proto("endpoint.proto", "Endpoint.allow_cors"), apiCompilerTest("x_google_endpoints.baseline")},
 		Fix:     "allow-cors-boolean",
 		Endpoint: func(p *lint.Pass, e *spec.Endpoint) {
 			for _, a := range e.AllowCors {
-				if _, ok := a.Bool(); ok {
-					continue
-				}
-				key := a.Key.Value
-				if s, ok := a.Str(); ok && (s == "true" || s == "false") {
-					p.ReportAtSeverity(lint.Warning, a, "%s is the string %q: Service Management accepts it as the boolean, but other tools and readers take it for a string; write %s: %s without quotes", key, s, key, s)
-					continue
-				}
-				p.ReportAt(a, "%s must be a boolean (true or false), not %s; Service Management rejects it; write %s: true without quotes", key, spec.Describe(a.Node), key)
+				checkAllowCorsBool(p, a)
+			}
+		},
+		// 3.x: x-google-api-management.allowCors is parsed the same way
+		// (corsgate's reading; see allowcors-agree). lint --fix leaves it.
+		Check: func(p *lint.Pass) {
+			if m := p.G.ManagementAllowCors; m.Present() {
+				checkAllowCorsBool(p, m)
 			}
 		},
 	})
+}
+
+func checkAllowCorsBool(p *lint.Pass, a spec.Value) {
+	if _, ok := a.Bool(); ok {
+		return
+	}
+	key := a.Key.Value
+	if s, ok := a.Str(); ok && (s == "true" || s == "false") {
+		p.ReportAtSeverity(lint.Warning, a, "%s is the string %q: Service Management accepts it as the boolean, but other tools and readers take it for a string; write %s: %s without quotes", key, s, key, s)
+		return
+	}
+	p.ReportAt(a, "%s must be a boolean (true or false), not %s; Service Management rejects it; write %s: true without quotes", key, spec.Describe(a.Node), key)
 }

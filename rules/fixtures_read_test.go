@@ -87,6 +87,10 @@ func readFixture(path, rule string) (*fixture, error) {
 				fx.cfg.Target = lint.Target(t)
 				continue
 			}
+			if name, ok := strings.CutPrefix(line, "service-name="); ok {
+				fx.cfg.ServiceName = name
+				continue
+			}
 			pos, rest, _ := strings.Cut(line, " ")
 			l, c, _ := strings.Cut(pos, ":")
 			ln, err := strconv.Atoi(l)

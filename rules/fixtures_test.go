@@ -27,10 +27,13 @@ import (
 //
 // Each expectation is an optional ":COL", an optional rule ID (default: the
 // folder's rule) and a Go-quoted or back-quoted regular expression that the
-// message must match. JSON fixtures list their expectations, one per line
-// as "LINE[:COL] [rule-id] REGEXP", in a sibling file with the extra suffix
-// ".want". A comment "# target: NAME" or "# service-name: NAME" on the first
-// two lines selects the target profile or the configured service name. The
+// message must match. JSON cannot carry comments: JSON fixtures list their
+// expectations, one per line as "LINE[:COL] [rule-id] REGEXP", in a sibling
+// file with the extra suffix ".want" (openapi30.json.want), which may also
+// hold the lines "target=NAME" and "service-name=NAME"; OpenAPI 3.x JSON
+// fixtures pin every column (fixtures_versions_test.go). A comment
+// "# target: NAME" or "# service-name: NAME" on the first two lines of a
+// YAML fixture selects the target profile or the configured service name. The
 // files of a subfolder are one deployment, linted together (rules about
 // files deployed together); the first file's header configures the run.
 

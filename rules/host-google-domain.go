@@ -18,7 +18,7 @@ App Engine, PROJECT_ID.appspot.com. Other names under these domains are not owne
 so the deploy cannot verify them. API Gateway managed service names (NAME.apigateway.PROJECT_ID.cloud.goog)
 are accepted. Cloud Run (*.run.app) and other Google-operated hosts are not checked: ESPv2 on Cloud
 Run deploys with its run.app host. Target api-gateway: not reported (host is not the service name
-there; the managed service name is).`,
+there; the managed service name is). OpenAPI 3.x: the host of the x-google-endpoint server's url.`,
 		Sources: []lint.Source{doc("Cloud Endpoints: Configuring Endpoints (host)", "https://cloud.google.com/endpoints/docs/openapi/configure-endpoints"), docEndpointsDNS},
 		Check: func(p *lint.Pass) {
 			if p.Target == lint.TargetAPIGateway {
@@ -30,9 +30,9 @@ there; the managed service name is).`,
 			}
 			switch kind, _ := classify(h); kind {
 			case domainCloudGoog:
-				p.ReportAt(p.G.Service, "host %q is under cloud.goog but does not follow API_NAME.endpoints.PROJECT_ID.cloud.goog: a project may only use names under endpoints.PROJECT_ID.cloud.goog, so the deploy cannot verify this one; use e.g. %s", h, endpointsExample(h))
+				p.ReportAt(p.G.Service, "%s %q is under cloud.goog but does not follow API_NAME.endpoints.PROJECT_ID.cloud.goog: a project may only use names under endpoints.PROJECT_ID.cloud.goog, so the deploy cannot verify this one; use e.g. %s", hostWord(p.G), h, endpointsExample(h))
 			case domainAppspotSub:
-				p.ReportAt(p.G.Service, "host %q is under appspot.com but is not PROJECT_ID.appspot.com: Endpoints on App Engine uses the project's own PROJECT_ID.appspot.com name (cloud.goog names are not supported there)", h)
+				p.ReportAt(p.G.Service, "%s %q is under appspot.com but is not PROJECT_ID.appspot.com: Endpoints on App Engine uses the project's own PROJECT_ID.appspot.com name (cloud.goog names are not supported there)", hostWord(p.G), h)
 			}
 		},
 	})

@@ -47,6 +47,10 @@ service name explicitly, and the hosts are then not compared.`,
 // hostOf is a document's host as api-compiler reads it (trimmed; blank
 // hosts do not count).
 func hostOf(d *spec.Document) (string, bool) {
+	if g := d.Google(); g.Version.IsOpenAPI3() {
+		// The x-google-endpoint server's url host (Service is the whole url).
+		return g.ServiceName, g.ServiceName != ""
+	}
 	h, ok := d.Google().Service.Str()
 	h = strings.TrimSpace(h)
 	return h, ok && h != ""

@@ -11,6 +11,9 @@ func init() {
 		ID:       "path-case-conflict",
 		Category: lint.CategoryPaths,
 		Severity: lint.Warning,
+		// x-google-allow is not supported in OpenAPI 3.x (rule
+		// allow-openapi3), so no catch-all method exists there.
+		Versions: swagger2,
 		Doc:      "Checks that, with x-google-allow: all, no two paths differ only in letter case.",
 		Details: `ESP and ESPv2 match paths case-sensitively. With x-google-allow: all every unmatched request goes to
 the generated catch-all methods on /**, which carry no security, so a request to /Widgets bypasses

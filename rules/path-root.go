@@ -16,7 +16,7 @@ func init() {
 		Doc:      "Checks for operations on the root path /, which ESP v1 does not serve and which break under a basePath.",
 		Details: `Service Management accepts operations on /, and ESPv2 special-cases the template "/". ESP v1 does not:
 requests fail with "Invalid HTTP template: /" (cloudendpoints/esp #569), so target endpoints-esp
-gets a warning. With a basePath other than /, the generated template is basePath + "/" (for example
+gets a warning. With a basePath other than / (in 3.x the path of the x-google-endpoint server's url), the generated template is basePath + "/" (for example
 /v1/), which ends with a slash that Google's path-template grammar has no segment for; corsgate warns
 for every target then (UNVERIFIED: whether Service Management normalises it). Targets
 endpoints-espv2 and api-gateway without a basePath: not reported.`,
@@ -32,8 +32,14 @@ endpoints-espv2 and api-gateway without a basePath: not reported.`,
 				return
 			}
 			root := p.G.Ops[i]
-			if bp, ok := p.G.BasePath.Str(); ok && bp != "" && bp != "/" {
-				p.ReportKey(root.PathPtr, "operations on / under basePath %q become the template %q, which ends with a slash that Google's path templates cannot express; move them to a named path such as /status", bp, strings.TrimRight(bp, "/")+"/")
+			// BasePathText: basePath in 2.0, the path of the x-google-endpoint
+			// server's url in 3.x (BasePath is that whole url there).
+			if bp := p.G.BasePathText; bp != "" && bp != "/" {
+				what := "basePath"
+				if p.G.Version.IsOpenAPI3() {
+					what = "the server url's base path"
+				}
+				p.ReportKey(root.PathPtr, "operations on / under %s %q become the template %q, which ends with a slash that Google's path templates cannot express; move them to a named path such as /status", what, bp, strings.TrimRight(bp, "/")+"/")
 				return
 			}
 			if p.Target == lint.TargetESP {

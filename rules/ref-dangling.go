@@ -83,7 +83,11 @@ func (d *danglingCheck) schema(r spec.Ref) {
 		if first := spec.UnescapeToken(rest[:i]); d.defs.Get(first) != nil {
 			// A valid JSON pointer into a definition, but Service Management
 			// looks the whole rest up as a name.
-			d.p.ReportNode(lint.Warning, r.Node, r.Ptr(), "Reference %s points inside the definition %q: Service Management only resolves references to whole definitions and types this schema as google.protobuf.Value; make the nested schema a definition of its own", r.Ref, first)
+			msg := "Reference %s points inside the definition %q: Service Management only resolves references to whole definitions and types this schema as google.protobuf.Value; make the nested schema a definition of its own"
+			if d.p.G.Version.IsOpenAPI3() {
+				msg = "Reference %s points inside the components.schemas entry %q: Service Management only resolves references to whole entries and types this schema as google.protobuf.Value; make the nested schema an entry of its own"
+			}
+			d.p.ReportNode(lint.Warning, r.Node, r.Ptr(), msg, r.Ref, first)
 			return
 		}
 	}

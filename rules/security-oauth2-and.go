@@ -14,7 +14,9 @@ func init() {
 		Severity: lint.Error,
 		Doc:      "Checks that no security requirement object ANDs two oauth2 schemes.",
 		Details: `Service Management accepts only OR between JWT providers (separate list items) and rejects a
-requirement object naming two oauth2 definitions. AND of an API key with one oauth2 scheme is supported.`,
+requirement object naming two oauth2 definitions. AND of an API key with one oauth2 scheme is supported.
+OpenAPI 3.x: the same limitation is documented; the message says "security schemes" there
+(components.securitySchemes), Service Management's own 3.x wording being UNVERIFIED.`,
 		Sources: []lint.Source{apiCompiler("aspects/auth/AuthRequirementValidator.java", "reportLogicallyAndedSchemaError"), docGatewayLimits},
 		SecList: func(p *lint.Pass, l *spec.SecList) {
 			for _, r := range l.Reqs {
@@ -27,8 +29,12 @@ requirement object naming two oauth2 definitions. AND of an API key with one oau
 				if len(oauth) < 2 {
 					continue
 				}
-				p.ReportKeyAt(requirement(l, r.Index).Get(oauth[1]), "%s: security section contains multiple security definitions '%s' within the scope (Security Requirement Object) that get logically ANDed (both requirements need to be satisfied to allow the request). We only support allowing logical OR between security definitions. Therefore, please write requirements in different objects inside the array (which would mean logical OR, that is, any of the requirement should be sufficient to allow the request.)",
-					l.Where(), strings.Join(oauth, ","))
+				// api-compiler's words; 3.x names components.securitySchemes
+				// "security schemes" (Service Management's 3.x text is
+				// UNVERIFIED).
+				defs := securityDefs(p.G)
+				p.ReportKeyAt(requirement(l, r.Index).Get(oauth[1]), "%s: security section contains multiple %s '%s' within the scope (Security Requirement Object) that get logically ANDed (both requirements need to be satisfied to allow the request). We only support allowing logical OR between %s. Therefore, please write requirements in different objects inside the array (which would mean logical OR, that is, any of the requirement should be sufficient to allow the request.)",
+					l.Where(), defs, strings.Join(oauth, ","), defs)
 			}
 		},
 	})

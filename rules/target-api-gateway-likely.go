@@ -24,6 +24,9 @@ that would fail only because of the target. Choose the target with --target or t
 			why := "its file name says gateway"
 			if !p.G.Service.Present() {
 				why = "it has no host and every operation has an x-google-backend address"
+				if p.G.Version.IsOpenAPI3() {
+					why = "it has no server with x-google-endpoint and every operation has a backend with an address"
+				}
 			}
 			p.Report("", "this spec looks like an API Gateway config (%s) but is linted for Cloud Endpoints with ESPv2, the default: lint it with --target api-gateway (or target: api-gateway in .corsgate.yaml); corsgate skips the Cloud Endpoints checks about host meanwhile", why)
 		},

@@ -47,3 +47,51 @@ func andList(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
+
+// backendField names a field of a backend for messages: "x-google-backend
+// address" in Swagger 2.0, where the object is the extension; "address of
+// backend 'orders' of x-google-api-management" in OpenAPI 3.x, where
+// backends are declared by name.
+func backendField(b *spec.Backend, field string) string {
+	if b.Name != "" {
+		return field + " of " + b.Where()
+	}
+	return "x-google-backend " + field
+}
+
+// backendObject names the object that holds a backend's fields for
+// messages: "x-google-backend" in Swagger 2.0, the named backend in OpenAPI
+// 3.x.
+func backendObject(b *spec.Backend) string {
+	if b.Name != "" {
+		return b.Where()
+	}
+	return "x-google-backend"
+}
+
+// securityDefs names a document's security schemes in messages:
+// securityDefinitions in Swagger 2.0, components.securitySchemes in 3.x.
+func securityDefs(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "security schemes"
+	}
+	return "security definitions"
+}
+
+// apiNameKey is where a document sets its API name: x-google-api-name in
+// Swagger 2.0, x-google-api-management.apiName in OpenAPI 3.x.
+func apiNameKey(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "x-google-api-management.apiName"
+	}
+	return "x-google-api-name"
+}
+
+// hostWord names where a document writes its service name: host in Swagger
+// 2.0, the url of the x-google-endpoint server in OpenAPI 3.x.
+func hostWord(g *spec.Google) string {
+	if g.Version.IsOpenAPI3() {
+		return "server url host"
+	}
+	return "host"
+}

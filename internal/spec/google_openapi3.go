@@ -109,6 +109,7 @@ func buildOpenAPI3(d *Document) *Google {
 			op.LegacyBackend = u != nil || dl != nil
 		}
 	}
+	g.quotaOpenAPI3()
 	return g
 }
 

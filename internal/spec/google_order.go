@@ -71,8 +71,13 @@ func (g *Google) ConvertedOps() []*Op {
 // AllowAll reports whether x-google-allow is "all" (any case): Service
 // Management then adds catch-all methods on /** for get, delete, patch, post
 // and put (ProtoApiFromOpenApi.isAllowAllMethodsConfigured and
-// getNewWildCardPathObject).
+// getNewWildCardPathObject). Never in OpenAPI 3.x, where x-google-allow is
+// not supported (Cloud Endpoints and API Gateway OpenAPI 3.x feature
+// limitations): rejected or ignored, it adds no catch-all method.
 func (g *Google) AllowAll() bool {
+	if g.Version.IsOpenAPI3() {
+		return false
+	}
 	s, ok := g.Allow.Str()
 	return ok && strings.EqualFold(s, "all")
 }

@@ -72,6 +72,36 @@ func (c MetricCosts) Value() Value {
 // metricCostKeys are the proto-JSON spellings of MetricRule.metric_costs.
 var metricCostKeys = map[string]bool{"metricCosts": true, "metric_costs": true}
 
+// quotaOpenAPI3 fills the metrics, the quota limits and each operation's
+// metric costs of a 3.x document: metrics and quota.limits are maps keyed by
+// name under x-google-api-management, and x-google-quota maps metric names
+// to costs itself, without the metricCosts wrapper (Endpoints: "Modify Cloud
+// Endpoints to use OpenAPI 3.x"; reference openapi3.md §2.3.1, §2.3.2 and
+// §2.6, the x-google-quota shape UNVERIFIED beyond that page's sentence).
+// A metric's or a limit's name is its key: Name holds the key node.
+func (g *Google) quotaOpenAPI3() {
+	named := func(parent Value, name string) Value {
+		k, _ := MapGet(parent.Node, name)
+		return Value{Node: k, at: k, parent: parent.Ptr(), tok: name}
+	}
+	metrics := g.Management.Get("metrics")
+	metrics.Pairs(func(name string, v Value) {
+		g.Metrics = append(g.Metrics, &Metric{Value: v, Name: named(metrics, name)})
+	})
+	limits := g.Management.Get("quota").Get("limits")
+	limits.Pairs(func(name string, v Value) {
+		if v.IsMap() {
+			g.QuotaLimits = append(g.QuotaLimits, &QuotaLimit{Value: v,
+				Name: named(limits, name), Metric: v.Get("metric"), Values: v.Get("values")})
+		}
+	})
+	for _, op := range g.Ops {
+		if q := op.Quota; q.IsMap() {
+			op.MetricCosts = MetricCosts{Node: q.Node, at: q.Written(), op: op}
+		}
+	}
+}
+
 // quotaSwagger2 fills the metrics, the quota limits and each operation's
 // metric costs of a 2.0 document. Service Management reads "metrics" and
 // "quota" with exactly those keys (api-compiler

@@ -34,10 +34,14 @@ func viewQuota(g *Google) quotaView {
 		}
 		var cs []string
 		op.MetricCosts.Value().Pairs(func(metric string, c Value) { cs = append(cs, metric+"="+c.Text()+" @ "+c.Ptr()) })
-		v.Costs[op.Ptr] = append(cs, "in "+op.MetricCosts.Key.Value+" at "+strconv.Itoa(op.MetricCosts.Value().Pos().Line))
+		in := "x-google-quota"
+		if k := op.MetricCosts.Key; k != nil {
+			in = k.Value
+		}
+		v.Costs[op.Ptr] = append(cs, "in "+in+" at "+strconv.Itoa(op.MetricCosts.Value().Pos().Line))
 	}
 	v.Names = g.MetricNames()
-	v.All = g.AllowsAll()
+	v.All = g.AllowAll()
 	return v
 }
 
@@ -123,6 +127,37 @@ paths:
 			in:   head + "x-google-management: [metrics]\nx-google-allow: [all]\npaths: {}\n",
 			want: quotaView{},
 		},
+		{
+			name: "OpenAPI 3.x: maps keyed by name, costs without metricCosts, no x-google-allow",
+			in: `openapi: 3.0.4
+info: {title: t, version: 1.0.0}
+x-google-allow: all
+x-google-api-management:
+  metrics:
+    read-requests: {displayName: Read requests}
+    write/requests: {}
+  quota:
+    limits:
+      read-limit: {metric: read-requests, values: 1000}
+      odd: [metric]
+x-google-management:
+  metrics: [{name: ignored}]
+paths:
+  /a:
+    get:
+      x-google-quota: {read-requests: 1, write/requests: 2}
+    post:
+      x-google-quota: [read-requests]
+`,
+			want: quotaView{
+				Metrics: []string{"read-requests @ /x-google-api-management/metrics/read-requests", "write/requests @ /x-google-api-management/metrics/write~1requests"},
+				Limits:  []string{"read-limit -> read-requests @ /x-google-api-management/quota/limits/read-limit/metric values a number"},
+				Costs: map[string][]string{
+					"/paths/~1a/get": {"read-requests=1 @ /paths/~1a/get/x-google-quota/read-requests", "write/requests=2 @ /paths/~1a/get/x-google-quota/write~1requests", "in x-google-quota at 17"},
+				},
+				Names: []string{"read-requests", "write/requests"},
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +179,7 @@ func FuzzGoogleQuota(f *testing.F) {
 		"swagger: \"2.0\"\nx-google-management: {metrics: [{name: a}], quota: {limits: [{metric: a, values: {STANDARD: 1}}]}}\npaths: {/a: {get: {x-google-quota: {metricCosts: {a: 1}}}}}\n",
 		"swagger: \"2.0\"\nx-google-management: &m {metrics: [*m]}\npaths: {/a~b/c: {post: {x-google-quota: &q {metric_costs: {x/y: 2}}}, put: {x-google-quota: *q}}}\n",
 		"swagger: \"2.0\"\nx-google-allow: all\npaths: {/a: {get: {x-google-quota: [1]}}}\n",
+		"openapi: 3.1.0\nx-google-api-management: {metrics: {a: {}}, quota: {limits: {l: {metric: a, values: 5}}}}\npaths: {/a~b: {get: {x-google-quota: {a: 1}}}}\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -161,12 +197,22 @@ func FuzzGoogleQuota(f *testing.F) {
 				t.Fatalf("%s: pointer %q names another node", what, v.Ptr())
 			}
 		}
+		// In 3.x a name is its member's key, which has no pointer of its
+		// own: it shares the member's.
+		name := func(what string, n, member Value) {
+			if !d.Version.IsOpenAPI3() {
+				same(what, n)
+			} else if n.Ptr() != member.Ptr() || member.Key != n.Node {
+				t.Fatalf("%s: %q is not the key of %q", what, n.Ptr(), member.Ptr())
+			}
+		}
 		for _, m := range g.Metrics {
 			same("metric", m.Value)
-			same("metric name", m.Name)
+			name("metric name", m.Name, m.Value)
 		}
 		for _, l := range g.QuotaLimits {
 			same("limit", l.Value)
+			name("limit name", l.Name, l.Value)
 			same("limit metric", l.Metric)
 			same("limit values", l.Values)
 		}
@@ -176,6 +222,6 @@ func FuzzGoogleQuota(f *testing.F) {
 			}
 		}
 		_ = g.MetricNames()
-		_ = g.AllowsAll()
+		_ = g.AllowAll()
 	})
 }

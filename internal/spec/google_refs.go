@@ -12,12 +12,14 @@ type RefPlace int
 
 // Places a $ref can stand in Swagger 2.0.
 const (
-	RefInDefinition RefPlace = iota // a schema under definitions
-	RefInBody                       // a body parameter's schema
-	RefInResponse                   // a response's schema
-	RefParameter                    // a parameters entry that is a $ref
-	RefResponse                     // a response object that is a $ref
-	RefRequestBody                  // a request body that is a $ref (3.x)
+	RefInDefinition  RefPlace = iota // a schema under definitions
+	RefInBody                        // a body parameter's schema
+	RefInResponse                    // a response's schema
+	RefParameter                     // a parameters entry that is a $ref
+	RefResponse                      // a response object that is a $ref
+	RefRequestBody                   // a request body that is a $ref (3.x)
+	RefInRequestBody                 // a request body's schema (3.x)
+	RefInParameter                   // a parameter's schema (3.x)
 )
 
 func (c RefPlace) String() string {
@@ -32,6 +34,10 @@ func (c RefPlace) String() string {
 		return "parameter"
 	case RefRequestBody:
 		return "request body"
+	case RefInRequestBody:
+		return "request body schema"
+	case RefInParameter:
+		return "parameter schema"
 	}
 	return "response"
 }
@@ -39,7 +45,7 @@ func (c RefPlace) String() string {
 // IsSchema reports whether the place is a schema (not a parameter or
 // response object reference).
 func (c RefPlace) IsSchema() bool {
-	return c == RefInDefinition || c == RefInBody || c == RefInResponse
+	return c == RefInDefinition || c == RefInBody || c == RefInResponse || c == RefInRequestBody || c == RefInParameter
 }
 
 // Ref is one $ref of the document: an edge of the reference graph.

@@ -89,10 +89,10 @@ func (w *refWalker) param3(p *yaml.Node) {
 	}
 	if s := Get(p, "schema"); s != nil {
 		w.push("schema")
-		w.schema(s, RefInBody, 0)
+		w.schema(s, RefInParameter, 0)
 		w.pop(1)
 	}
-	w.content3(p, RefInBody)
+	w.content3(p, RefInParameter)
 }
 
 func (w *refWalker) body3(b *yaml.Node) {
@@ -101,7 +101,7 @@ func (w *refWalker) body3(b *yaml.Node) {
 		w.emit(r, RefRequestBody)
 		return
 	}
-	w.content3(b, RefInBody)
+	w.content3(b, RefInRequestBody)
 }
 
 func (w *refWalker) response3(r *yaml.Node) {

@@ -37,11 +37,17 @@ func (g *Google) ServiceConfigName(d Deployment) (name string, known bool) {
 // the same way). On API Gateway
 // without a given service name the name cannot be compared, so an entry
 // whose name has the managed-service form counts. It returns the entry and
-// its allowCors member, or nil.
+// its allowCors member, or nil. In OpenAPI 3.x an x-google-endpoint that
+// writes no allowCors takes x-google-api-management.allowCors (Cloud
+// Endpoints documents both places and no precedence: UNVERIFIED, corsgate's
+// choice; rule allowcors-agree warns when both are written and differ).
 func (g *Google) PassThrough(d Deployment) (ep *Endpoint, allow Value) {
 	name, known := g.ServiceConfigName(d)
 	for _, e := range g.Endpoints {
 		on, v := e.CorsOn()
+		if len(e.AllowCors) == 0 && IsTrue(g.ManagementAllowCors) {
+			on, v = true, g.ManagementAllowCors
+		}
 		if !on {
 			continue
 		}

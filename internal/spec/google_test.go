@@ -51,6 +51,55 @@ func TestPassThrough(t *testing.T) {
 	}
 }
 
+// TestPassThroughOpenAPI3: allowCors lives on the x-google-endpoint server;
+// x-google-api-management.allowCors counts only when that server writes
+// none (corsgate's choice, UNVERIFIED).
+func TestPassThroughOpenAPI3(t *testing.T) {
+	const server = "servers:\n- url: https://a.endpoints.p-123.cloud.goog/v1\n  x-google-endpoint: "
+	tests := []struct {
+		name string
+		src  string
+		want string // pointer of the allowCors member that turns it on; "" = off
+	}{
+		{"on the server", server + "{allowCors: true}\n", "/servers/0/x-google-endpoint/allowCors"},
+		{"off on the server", server + "{allowCors: false}\n", ""},
+		{"management only", server + "{}\nx-google-api-management: {allowCors: true}\n", "/x-google-api-management/allowCors"},
+		{"management quoted true, as protobuf's JSON parser reads it", server + "{}\nx-google-api-management: {allowCors: \"true\"}\n", "/x-google-api-management/allowCors"},
+		{"management false", server + "{}\nx-google-api-management: {allowCors: false}\n", ""},
+		{"the server's false wins over management", server + "{allowCors: false}\nx-google-api-management: {allowCors: true}\n", ""},
+		{"the server's true wins over management", server + "{allowCors: true}\nx-google-api-management: {allowCors: false}\n", "/servers/0/x-google-endpoint/allowCors"},
+		{"management without an x-google-endpoint server", "servers:\n- url: https://a.endpoints.p-123.cloud.goog\nx-google-api-management: {allowCors: true}\n", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := mustGoogle(t, "openapi: 3.0.4\n"+tc.src)
+			ep, v := g.PassThrough(Deployment{})
+			got := ""
+			if ep != nil {
+				got = v.Ptr()
+			}
+			if got != tc.want {
+				t.Errorf("PassThrough = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// TestAllowAllOpenAPI3: x-google-allow is not supported in 3.x, so it adds
+// no catch-all method there.
+func TestAllowAllOpenAPI3(t *testing.T) {
+	for src, want := range map[string]bool{
+		"swagger: \"2.0\"\nx-google-allow: All\n":        true,
+		"swagger: \"2.0\"\nx-google-allow: configured\n": false,
+		"openapi: 3.0.4\nx-google-allow: all\n":          false,
+		"openapi: 3.1.0\nx-google-allow: all\n":          false,
+	} {
+		if got := mustGoogle(t, src).AllowAll(); got != want {
+			t.Errorf("AllowAll() of %q = %v, want %v", src, got, want)
+		}
+	}
+}
+
 func TestIsManagedServiceName(t *testing.T) {
 	for name, want := range map[string]bool{
 		"orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog": true,
@@ -370,8 +419,8 @@ paths:
 	want := []string{
 		"definition #/components/schemas/ /components/schemas/Pet/properties/owner/$ref",
 		"definition #/components/schemas/ /components/schemas/Pet/properties/tags/oneOf/0/$ref",
-		"body parameter schema #/components/schemas/ /components/parameters/trace/schema/$ref",
-		"body parameter schema #/components/schemas/ /components/requestBodies/PetBody/content/application~1json/schema/$ref",
+		"parameter schema #/components/schemas/ /components/parameters/trace/schema/$ref",
+		"request body schema #/components/schemas/ /components/requestBodies/PetBody/content/application~1json/schema/$ref",
 		"parameter #/components/parameters/ /paths/~1pets/post/parameters/0/$ref",
 		"request body #/components/requestBodies/ /paths/~1pets/post/requestBody/$ref",
 		"response schema #/components/schemas/ /paths/~1pets/post/responses/201/headers/Location/schema/$ref",
