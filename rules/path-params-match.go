@@ -48,7 +48,11 @@ func checkPathParams(p *lint.Pass, op *spec.Op, reported map[*yaml.Node]bool) {
 			}
 		}
 		if !found {
-			p.ReportNode(lint.Error, op.Key, op.Ptr, "%s: the template variable %s has no 'in: path' parameter named %q; add - {name: %s, in: path, required: true, type: string}", op.Where(), v.Raw, v.Name, v.Name)
+			typ := "type: string" // OpenAPI 3.x parameters carry their type in a schema
+			if p.Doc.Version.IsOpenAPI3() {
+				typ = "schema: {type: string}"
+			}
+			p.ReportNode(lint.Error, op.Key, op.Ptr, "%s: the template variable %s has no 'in: path' parameter named %q; add - {name: %s, in: path, required: true, %s}", op.Where(), v.Raw, v.Name, v.Name, typ)
 		}
 	}
 	for _, prm := range params {

@@ -62,15 +62,9 @@ func protoField(v spec.Value, fields map[string]string, field string) spec.Value
 // fields of google.api.<message>, in Service Management's words.
 func reportUnknownProtoFields(p *lint.Pass, v spec.Value, fields map[string]string, ext, message string) {
 	v.Pairs(func(key string, m spec.Value) {
-		if _, ok := fields[key]; ok {
-			return
+		if _, ok := fields[key]; !ok {
+			reportUnknownField(p, m, ext, "google.api."+message, protoNames(fields))
 		}
-		msg := "Extension %s cannot be converted into proto type google.api.%s. Details: Cannot find field: %s in message google.api.%s"
-		if s := lint.Suggest(key, protoNames(fields)); s != "" {
-			p.ReportKeyAt(m, msg+" (did you mean %q?)", ext, message, key, message, s)
-			return
-		}
-		p.ReportKeyAt(m, msg, ext, message, key, message)
 	})
 }
 

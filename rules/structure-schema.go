@@ -29,8 +29,6 @@ security-requirement-shape, security-scheme-unsupported, security-apikey-locatio
 operation-id-required report is left to them; in 3.x, what openapi3-swagger2-keys and openapi-version
 report. In 3.x local $ref values must also resolve, and parameter, response and request-body references
 point into their own section of components. Same verdict for every target.`,
-	Bad:  "swagger: \"2.0\"\ninfo: {title: Echo, version: 1.0.0}\nservers:\n- url: https://echo.example.com\npaths:\n  /echo:\n    get:\n      operationId: echo\n      parameters:\n      - {name: session, in: cookie, type: string}\n      responses: {200: {schema: {type: strin}}}\n",
-	Good: "swagger: \"2.0\"\ninfo: {title: Echo, version: 1.0.0}\nhost: echo.example.com\npaths:\n  /echo:\n    get:\n      operationId: echo\n      parameters:\n      - {name: session, in: header, type: string}\n      responses: {200: {description: ok, schema: {type: string}}}\n",
 	Sources: []lint.Source{
 		doc("OpenAPI Initiative JSON Schemas: Swagger 2.0 (2017-08-27), OpenAPI 3.0 (2024-10-18), OpenAPI 3.1 (2025-11-23)", "https://spec.openapis.org/"),
 		lint.Code(lint.APICompiler, "src/main/resources/swagger/schema2_0/schema.json", ""),
