@@ -18,6 +18,11 @@ func FuzzGoogleModel(f *testing.F) {
 		// Shapes that are wrong where the model reads.
 		"openapi: 3.0.0\nservers: {url: x}\nx-google-api-management: [1]\npaths: {/a: {get: {x-google-backend: {address: x}, security: k}}}\ncomponents: {securitySchemes: [x]}\n",
 		"swagger: \"2.0\"\nx-google-endpoints: {name: x}\nsecurityDefinitions: [a]\npaths: {/a: &p {get: {security: [{missing: []}]}}, /b: *p}\n",
+		// Metrics, quota limits and costs: both spellings, aliases, 3.x maps.
+		"swagger: \"2.0\"\nx-google-management: {metrics: [{name: a}], quota: {limits: [{metric: a, values: {STANDARD: 1}}]}}\npaths: {/a: {get: {x-google-quota: {metricCosts: {a: 1}}}}}\n",
+		"swagger: \"2.0\"\nx-google-management: &m {metrics: [*m]}\npaths: {/a~b/c: {post: {x-google-quota: &q {metric_costs: {x/y: 2}}}, put: {x-google-quota: *q}}}\n",
+		"swagger: \"2.0\"\nx-google-allow: all\npaths: {/a: {get: {x-google-quota: [1]}}}\n",
+		"openapi: 3.1.0\nx-google-api-management: {metrics: {a: {}}, quota: {limits: {l: {metric: a, values: 5}}}}\npaths: {/a~b: {get: {x-google-quota: {a: 1}}}}\n",
 	} {
 		f.Add([]byte(s))
 	}
@@ -95,6 +100,32 @@ func FuzzGoogleModel(f *testing.F) {
 				same("pass-through allowCors", allow)
 			}
 		}
+		// In 3.x a name is its member's key, which has no pointer of its
+		// own: it shares the member's.
+		name := func(what string, n, member Value) {
+			if !d.Version.IsOpenAPI3() {
+				same(what, n)
+			} else if n.Ptr() != member.Ptr() || member.Key != n.Node {
+				t.Fatalf("%s: %q is not the key of %q", what, n.Ptr(), member.Ptr())
+			}
+		}
+		for _, m := range g.Metrics {
+			same("metric", m.Value)
+			name("metric name", m.Name, m.Value)
+		}
+		for _, l := range g.QuotaLimits {
+			same("limit", l.Value)
+			name("limit name", l.Name, l.Value)
+			same("limit metric", l.Metric)
+			same("limit values", l.Values)
+		}
+		for _, op := range g.Ops {
+			if c := op.MetricCosts; c.Present() {
+				same("metric costs", c.Value())
+			}
+		}
+		g.MetricNames()
+		g.AllowAll()
 		g.ConvertedOps()
 		g.GoogleExtensions()
 	})
