@@ -1,0 +1,67 @@
+package spec_test
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/corsgate/corsgate/bench/gen/cputime"
+	"github.com/corsgate/corsgate/bench/gen/specgen"
+	"github.com/corsgate/corsgate/internal/spec"
+)
+
+// benchShapes are the inputs of BenchmarkParseShape: both generators, each as
+// YAML, indented JSON and compact JSON.
+var benchShapes = []struct {
+	name   string
+	style  specgen.Style
+	format specgen.Format
+}{
+	{"sample-yaml", specgen.Sample, specgen.YAML},
+	{"sample-json", specgen.Sample, specgen.JSON},
+	{"sample-json-compact", specgen.Sample, specgen.JSONCompact},
+	{"catalog-yaml", specgen.Catalog, specgen.YAML},
+	{"catalog-json", specgen.Catalog, specgen.JSON},
+	{"catalog-json-compact", specgen.Catalog, specgen.JSONCompact},
+}
+
+var shapeSpecs sync.Map // specgen.Options -> []byte
+
+func shapeSpec(b *testing.B, opts specgen.Options) []byte {
+	b.Helper()
+	if v, ok := shapeSpecs.Load(opts); ok {
+		return v.([]byte)
+	}
+	data, err := specgen.Bytes(opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	shapeSpecs.Store(opts, data)
+	return data
+}
+
+// BenchmarkParseShape is spec.Parse on every shape the lint benchmark runs,
+// at 1000 and 5000 paths: which parser each shape takes and what it costs per
+// byte (MB/s), per path and in allocations.
+func BenchmarkParseShape(b *testing.B) {
+	for _, n := range []int{1000, 5000} {
+		for _, sh := range benchShapes {
+			b.Run(fmt.Sprintf("%s/paths=%d", sh.name, n), func(b *testing.B) {
+				data := shapeSpec(b, specgen.Options{Paths: n, Seed: 1, Style: sh.style, Format: sh.format})
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				cpu0 := cputime.Now()
+				for b.Loop() {
+					doc, err := spec.Parse("bench", data, spec.Options{MaxSize: 1 << 30})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if got := len(spec.Get(doc.Root, "paths").Content) / 2; got != n {
+						b.Fatalf("%d paths, want %d", got, n)
+					}
+				}
+				cputime.Report(b, cpu0, n)
+			})
+		}
+	}
+}
