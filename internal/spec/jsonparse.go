@@ -36,13 +36,8 @@ import (
 //   - nesting deeper than DefaultMaxDepth (the check reports it, on
 //     yaml.v3's tree).
 //
-// Memory: nodes come from slabs instead of one allocation each, children
-// slices are cut from shared blocks to their exact length (capacity equal to
-// length, so an append elsewhere copies instead of overwriting a neighbour),
-// and string values without escapes are substrings of one copy of the input.
-
-// useJSONParser lets tests compare Parse with and without parseJSON.
-var useJSONParser = true
+// Memory: nodes and children slices come from a nodeArena, and string values
+// without escapes are substrings of one copy of the input.
 
 // jsonMaxKeyChars is yaml.v3's limit on the distance from the start of an
 // implicit key to its ':' (scannerc.go, yaml_simple_key_is_valid).
@@ -66,22 +61,15 @@ type jsonParser struct {
 	lineStart int // offset of the current line's first character
 	cont      int // UTF-8 continuation bytes between lineStart and pos
 	depth     int
-
-	nodes []yaml.Node  // the current slab; nodes are taken from its front
-	ptrs  []*yaml.Node // the current block of children pointers
-	stack []*yaml.Node // children of the collections being read
-	slab  int          // nodes per slab
-	why   string       // why the input is not handled, once known
+	why       string // why the input is not handled, once known
+	nodeArena
 }
 
 // parseJSON returns the document node yaml.v3 would build for data, or nil
 // and the reason it leaves data to yaml.v3. data is known to be valid UTF-8
 // without NUL bytes, and its first significant character is '{' or '['.
 func parseJSON(data []byte) (*yaml.Node, string) {
-	p := &jsonParser{src: string(data), line: 1}
-	// Slabs of about one node per 24 bytes of input (compact specs have one
-	// per 12, indented ones one per 24), at most 4096 nodes at a time.
-	p.slab = min(max(len(data)/24, 16), 4096)
+	p := &jsonParser{src: string(data), line: 1, nodeArena: newNodeArena(len(data))}
 	if len(p.src) >= 3 && p.src[:3] == "\xef\xbb\xbf" {
 		p.pos, p.lineStart = 3, 3 // yaml.v3 drops the BOM before counting columns
 	}
@@ -113,33 +101,6 @@ func (p *jsonParser) fail(why string) string {
 }
 
 func (p *jsonParser) column() int { return p.pos - p.lineStart - p.cont + 1 }
-
-// node returns a zeroed node from the current slab.
-func (p *jsonParser) node() *yaml.Node {
-	if len(p.nodes) == 0 {
-		p.nodes = make([]yaml.Node, p.slab)
-	}
-	n := &p.nodes[0]
-	p.nodes = p.nodes[1:]
-	return n
-}
-
-// children copies kids into a slice of their exact length cut from the
-// current block of pointers; nil when there are none, as yaml.v3 leaves an
-// empty collection's Content.
-func (p *jsonParser) children(kids []*yaml.Node) []*yaml.Node {
-	n := len(kids)
-	if n == 0 {
-		return nil
-	}
-	if len(p.ptrs) < n {
-		p.ptrs = make([]*yaml.Node, max(n, 8*p.slab))
-	}
-	c := p.ptrs[:n:n]
-	p.ptrs = p.ptrs[n:]
-	copy(c, kids)
-	return c
-}
 
 // space skips JSON whitespace. Tabs are yaml.v3 separators only inside a
 // flow collection (scannerc.go, yaml_parser_scan_to_next_token); a CR must
@@ -269,8 +230,7 @@ func (p *jsonParser) object() *yaml.Node {
 			return nil
 		}
 	}
-	n.Content = p.children(p.stack[base:])
-	p.stack = p.stack[:base]
+	p.closeCollection(n, base)
 	p.depth--
 	return n
 }
@@ -312,8 +272,7 @@ func (p *jsonParser) array() *yaml.Node {
 			return nil
 		}
 	}
-	n.Content = p.children(p.stack[base:])
-	p.stack = p.stack[:base]
+	p.closeCollection(n, base)
 	p.depth--
 	return n
 }

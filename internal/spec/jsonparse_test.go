@@ -221,42 +221,6 @@ func TestParseJSONGenerated(t *testing.T) {
 	}
 }
 
-// TestParseJSONLoadErrors: bad JSON is reported exactly as before, with and
-// without the JSON parser (every syntax error falls back to yaml.v3 and
-// encoding/json's position).
-func TestParseJSONLoadErrors(t *testing.T) {
-	for _, in := range []string{
-		"{\n  \"swagger\": \"2.0\",\n  \"paths\": {,}\n}\n",
-		`{"swagger": "2.0"`,
-		`{"swagger": "2.0", "x": "\/"}`,
-		`{"swagger": "2.0", "x": "\ud800"}`,
-		"{\"swagger\": \"2.0\",\n\"host\": \"a\",\n\"host\": \"b\"}",
-		`[1, 2]`,
-		`{"swagger": "2.0", "x": ` + strings.Repeat("[", 1001) + strings.Repeat("]", 1001) + `}`,
-		`{"openapi": "3.2.0"}`,
-		`{"info": {}}`,
-	} {
-		with := loadResult(t, in, true)
-		without := loadResult(t, in, false)
-		if with != without {
-			t.Errorf("%.40q:\nwith the JSON parser:    %s\nwithout the JSON parser: %s", in, with, without)
-		}
-	}
-}
-
-func loadResult(t *testing.T, in string, fast bool) string {
-	t.Helper()
-	old := useJSONParser
-	useJSONParser = fast
-	defer func() { useJSONParser = old }()
-	d, err := Parse("f.json", []byte(in), Options{})
-	if err != nil {
-		le := err.(*LoadError)
-		return fmt.Sprintf("%s %d:%d %s", le.Kind, le.Line, le.Column, le.Msg)
-	}
-	return fmt.Sprintf("ok %d aliases %v", d.Aliases, d.Version)
-}
-
 // FuzzParseJSON: whatever parseJSON builds is valid JSON and exactly the tree
 // yaml.v3 builds; everything else it leaves to yaml.v3. Seeds: the cases
 // above, the repository's JSON files and the shared corpus.
@@ -287,9 +251,11 @@ func FuzzParseJSON(f *testing.F) {
 		}
 		if jsonInput(data) {
 			compareJSONWithYAML(t, data)
+			parseBoth(t, "fuzz", data)
 		}
 		if doc := jsonDoc(bytePicker(data)); jsonInput(doc) {
 			compareJSONWithYAML(t, doc)
+			parseBoth(t, "jsonDoc", doc)
 		}
 	})
 }

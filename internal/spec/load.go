@@ -190,15 +190,9 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 		d.Format = JSON
 	}
 
-	var top *yaml.Node
-	if d.Format == JSON && useJSONParser {
-		top, _ = parseJSON(data) // nil when yaml.v3 must decide (jsonparse.go)
-	}
-	if top == nil {
-		var err error
-		if top, err = parseValidYAMLNode(data); err != nil {
-			return nil, d.syntaxError(err)
-		}
+	top, err := parseNode(d.Format, data)
+	if err != nil {
+		return nil, d.syntaxError(err)
 	}
 	if top.Kind != yaml.DocumentNode || len(top.Content) == 0 {
 		return nil, &LoadError{File: name, Kind: KindEmpty, Msg: "file holds no YAML or JSON document"}
