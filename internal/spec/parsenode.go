@@ -2,12 +2,14 @@ package spec
 
 import "go.yaml.in/yaml/v3"
 
-// Which parser builds the tree. Variables so that tests can compare Parse
-// with and without the fast parsers.
-var (
-	useJSONParser  = true
-	useBlockParser = true
-)
+// parserChoice selects the parsers, for comparisons: "fast" (the default)
+// tries parseJSON and parseBlockYAML first; "yaml.v3" uses yaml.v3 alone (in
+// chunks on several CPUs for large block YAML, as before the fast parsers);
+// "sequential" uses yaml.v3 alone on one CPU. Benchmarks build a corsgate
+// binary with another choice:
+//
+//	go build -ldflags "-X github.com/corsgate/corsgate/internal/spec.parserChoice=yaml.v3" ./cmd/corsgate
+var parserChoice = "fast"
 
 // parseNode returns the tree yaml.Unmarshal builds for data, and yaml.v3's
 // error for data it refuses. data is valid UTF-8 without NUL bytes. The fast
@@ -15,15 +17,16 @@ var (
 // input they leave is parsed by yaml.v3, in chunks on several CPUs when it is
 // large block YAML (parallel.go), so errors are always yaml.v3's own.
 func parseNode(f Format, data []byte) (*yaml.Node, error) {
-	var top *yaml.Node
-	switch {
-	case f == JSON && useJSONParser:
-		top, _ = parseJSON(data)
-	case f == YAML && useBlockParser:
-		top, _ = parseBlockYAML(data)
-	}
-	if top != nil {
-		return top, nil
+	if parserChoice == "fast" {
+		var top *yaml.Node
+		if f == JSON {
+			top, _ = parseJSON(data)
+		} else {
+			top, _ = parseBlockYAML(data)
+		}
+		if top != nil {
+			return top, nil
+		}
 	}
 	return parseValidYAMLNode(data)
 }
