@@ -1,4 +1,4 @@
-package spec_test
+package spec
 
 import (
 	"fmt"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
-	"github.com/corsgate/corsgate/internal/spec"
 )
 
 // benchShapes are the inputs of BenchmarkParseShape: both generators, each as
@@ -40,28 +39,34 @@ func shapeSpec(b *testing.B, opts specgen.Options) []byte {
 	return data
 }
 
-// BenchmarkParseShape is spec.Parse on every shape the lint benchmark runs,
-// at 1000 and 5000 paths: which parser each shape takes and what it costs per
-// byte (MB/s), per path and in allocations.
+// BenchmarkParseShape is Parse on every shape the lint benchmark runs, at
+// 1000 and 5000 paths, with the fast parsers (parser=fast) and with yaml.v3
+// alone (parser=yaml.v3: in chunks on several CPUs for block YAML): what each
+// shape costs per byte (MB/s), per path and in allocations.
 func BenchmarkParseShape(b *testing.B) {
 	for _, n := range []int{1000, 5000} {
 		for _, sh := range benchShapes {
-			b.Run(fmt.Sprintf("%s/paths=%d", sh.name, n), func(b *testing.B) {
-				data := shapeSpec(b, specgen.Options{Paths: n, Seed: 1, Style: sh.style, Format: sh.format})
-				b.SetBytes(int64(len(data)))
-				b.ReportAllocs()
-				cpu0 := cputime.Now()
-				for b.Loop() {
-					doc, err := spec.Parse("bench", data, spec.Options{MaxSize: 1 << 30})
-					if err != nil {
-						b.Fatal(err)
+			for _, parser := range []string{"fast", "yaml.v3"} {
+				b.Run(fmt.Sprintf("%s/paths=%d/parser=%s", sh.name, n, parser), func(b *testing.B) {
+					data := shapeSpec(b, specgen.Options{Paths: n, Seed: 1, Style: sh.style, Format: sh.format})
+					old := parserChoice
+					parserChoice = parser
+					defer func() { parserChoice = old }()
+					b.SetBytes(int64(len(data)))
+					b.ReportAllocs()
+					cpu0 := cputime.Now()
+					for b.Loop() {
+						doc, err := Parse("bench", data, Options{MaxSize: 1 << 30})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if got := len(Get(doc.Root, "paths").Content) / 2; got != n {
+							b.Fatalf("%d paths, want %d", got, n)
+						}
 					}
-					if got := len(spec.Get(doc.Root, "paths").Content) / 2; got != n {
-						b.Fatalf("%d paths, want %d", got, n)
-					}
-				}
-				cputime.Report(b, cpu0, n)
-			})
+					cputime.Report(b, cpu0, n)
+				})
+			}
 		}
 	}
 }
