@@ -493,7 +493,7 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 		}
 		var res cors.Result
 		if rec.Route == proxy.RouteCORSPreflight {
-			res = cache.get(rec, credMode, func() cors.Result { return cors.Check(&x) })
+			res = cache.get(rec, credMode, func() cors.Result { y := x; return cors.Check(&y) })
 		} else {
 			res = memo.Check(&x)
 		}
