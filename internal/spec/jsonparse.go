@@ -391,16 +391,8 @@ func numberTag(text string, integer bool) string {
 func (p *jsonParser) str() *yaml.Node {
 	n := p.scalar(tagStr, yaml.DoubleQuotedStyle)
 	s := p.src
-	i := p.pos + 1
-	start := i
-	for i < len(s) {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			i++
-			continue
-		}
-		break
-	}
+	start := p.pos + 1
+	i := plainRun(s, start)
 	if i < len(s) && s[i] == '"' {
 		// The common case: printable ASCII only, no escapes.
 		n.Value = s[start:i]
@@ -414,51 +406,57 @@ func (p *jsonParser) str() *yaml.Node {
 			p.fail("unterminated string")
 			return nil
 		}
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == '"':
 			if buf == nil {
 				n.Value = s[start:i]
 			} else {
-				n.Value = string(buf)
+				n.Value = string(append(buf, s[start:i]...))
 			}
 			p.pos = i + 1
 			p.cont += cont
 			return n
 		case c == '\\':
 			if buf == nil {
-				buf = make([]byte, 0, i-start+16)
-				buf = append(buf, s[start:i]...)
+				buf = make([]byte, 0, i-start+64)
 			}
+			buf = append(buf, s[start:i]...)
 			var ok bool
-			buf, i, ok = p.escape(buf, i)
-			if !ok {
+			if buf, i, ok = p.escape(buf, i); !ok {
 				return nil
 			}
+			start = i
 		case c < 0x20:
 			p.fail("control character in a string")
 			return nil
 		case c == 0x7f:
 			p.fail("DEL in a string")
 			return nil
-		case c < utf8.RuneSelf:
-			if buf != nil {
-				buf = append(buf, c)
-			}
-			i++
-		default:
+		default: // c >= 0x80
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if !yamlPrintable(r) {
 				p.fail("character yaml.v3 does not read as itself")
 				return nil
 			}
-			if buf != nil {
-				buf = append(buf, s[i:i+size]...)
-			}
 			cont += size - 1
 			i += size
 		}
+		i = plainRun(s, i)
 	}
+}
+
+// plainRun returns the offset of the first byte at or after i that ends a
+// run of printable ASCII in a JSON string: a quote, a backslash, a control
+// character, DEL or the start of a non-ASCII character.
+func plainRun(s string, i int) int {
+	for i < len(s) {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return i
+		}
+		i++
+	}
+	return i
 }
 
 // yamlPrintable reports a non-ASCII character yaml.v3 reads as itself inside

@@ -70,3 +70,26 @@ func BenchmarkParseShape(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseTree is the fast parsers alone (parseNode: no check, no
+// index), at 5000 paths: their speed per byte on each shape.
+func BenchmarkParseTree(b *testing.B) {
+	for _, sh := range benchShapes {
+		b.Run(sh.name, func(b *testing.B) {
+			data := shapeSpec(b, specgen.Options{Paths: 5000, Seed: 1, Style: sh.style, Format: sh.format})
+			f := YAML
+			if sh.format != specgen.YAML {
+				f = JSON
+			}
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			cpu0 := cputime.Now()
+			for b.Loop() {
+				if _, err := parseNode(f, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cputime.Report(b, cpu0, 5000)
+		})
+	}
+}
