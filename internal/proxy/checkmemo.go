@@ -3,7 +3,7 @@ package proxy
 import (
 	"encoding/binary"
 	"net/http"
-	"strings"
+	"slices"
 	"sync"
 
 	"github.com/corsgate/corsgate/cors"
@@ -86,8 +86,11 @@ func (c *CheckMemo) Check(x *cors.Exchange) cors.Result {
 // so that no two inputs share a key. ok is false for an exchange the memo
 // does not take.
 func (c *CheckMemo) key(b []byte, x *cors.Exchange) ([]byte, bool) {
-	if x.Policy != c.policy || x.Method == http.MethodOptions ||
-		hasOtherAccessControl(x.ResponseHeader) || hasOtherAccessControl(x.BackendHeader) {
+	if x.Policy != c.policy || x.Method == http.MethodOptions {
+		return nil, false
+	}
+	var resp, backend memoFields
+	if !resp.collect(x.ResponseHeader) || !backend.collect(x.BackendHeader) {
 		return nil, false
 	}
 	b = memoPart(b, x.Method)
@@ -99,20 +102,41 @@ func (c *CheckMemo) key(b []byte, x *cors.Exchange) ([]byte, bool) {
 		b = append(b, 0)
 	}
 	b = memoPart(b, x.RequestHeader["Origin"]...)
-	for _, name := range memoResponseFields {
-		b = memoPart(b, x.ResponseHeader[name]...)
+	for _, vals := range resp {
+		b = memoPart(b, vals...)
 	}
-	b = memoPart(b, x.ResponseHeader["Vary"]...)
 	if x.BackendHeader == nil {
 		b = append(b, 0)
 	} else {
 		b = append(b, 1)
-		for _, name := range memoResponseFields {
-			b = memoPart(b, x.BackendHeader[name]...)
+		for _, vals := range backend[:len(memoResponseFields)] {
+			b = memoPart(b, vals...)
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(len(x.Body)))
 	return append(b, x.Body...), true
+}
+
+// memoFields holds the lines of memoResponseFields, in that order, then
+// Vary's.
+type memoFields [len(memoResponseFields) + 1][]string
+
+// collect reads h's fields the key holds, in one pass over h; false means h
+// has an Access-Control-* field outside memoResponseFields.
+func (f *memoFields) collect(h http.Header) bool {
+	for k, vals := range h {
+		switch {
+		case k == "Vary":
+			f[len(memoResponseFields)] = vals
+		case len(k) > 15 && k[:15] == "Access-Control-":
+			i := slices.Index(memoResponseFields[:], k)
+			if i < 0 {
+				return false
+			}
+			f[i] = vals
+		}
+	}
+	return true
 }
 
 // check judges a copy of the exchange: cors.Check keeps its argument, which
@@ -126,24 +150,4 @@ func memoPart(b []byte, vals ...string) []byte {
 		b = append(b, v...)
 	}
 	return b
-}
-
-// hasOtherAccessControl reports an Access-Control-* field the memo does not
-// key on.
-func hasOtherAccessControl(h http.Header) bool {
-	for k := range h {
-		if len(k) > 15 && strings.HasPrefix(k, "Access-Control-") && !memoField(k) {
-			return true
-		}
-	}
-	return false
-}
-
-func memoField(k string) bool {
-	for _, f := range memoResponseFields {
-		if k == f {
-			return true
-		}
-	}
-	return false
 }
