@@ -285,12 +285,14 @@ func BenchmarkServeObserver(b *testing.B) {
 		ResponseHeader: http.Header{"Access-Control-Allow-Origin": {"https://app.example.com"},
 			"Access-Control-Allow-Methods": {cors.DefaultAllowMethods}, "Access-Control-Allow-Headers": {cors.DefaultAllowHeadersESP2},
 			"Access-Control-Max-Age": {"7200"}, "Access-Control-Expose-Headers": {cors.DefaultExposeHeaders}}}
-	get := &proxy.Record{Start: time.Now(), Method: "GET", Path: "/shelves/1", Host: "127.0.0.1:8080",
-		RequestHeader: http.Header{"Origin": {"https://app.example.com"}, "User-Agent": {"wrk"}},
+	get := &proxy.Record{
+		Start: time.Now(), Method: "GET", Path: "/shelves/1", Host: "127.0.0.1:8080",
 		Status: 200, Route: "operation", BackendReached: true,
+		RequestHeader: http.Header{"Origin": {"https://app.example.com"}, "User-Agent": {"wrk"}},
 		ResponseHeader: http.Header{"Access-Control-Allow-Origin": {"https://app.example.com"},
 			"Access-Control-Expose-Headers": {cors.DefaultExposeHeaders}, "Content-Type": {"application/json"},
-			"Content-Length": {"63"}, "Date": {"Thu, 03 Dec 2026 12:00:00 GMT"}}}
+			"Content-Length": {"63"}, "Date": {"Thu, 03 Dec 2026 12:00:00 GMT"}},
+	}
 	for _, tc := range []struct {
 		name   string
 		report bool
