@@ -5,7 +5,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 STATICCHECK_VERSION := v0.8.2
 PKGS        := ./...
 
-.PHONY: help build test fmt-check vet cross staticcheck unit fuzz bench clean
+.PHONY: help build test fmt-check vet cross staticcheck unit fuzz bench clean release-check
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -39,8 +39,11 @@ $(STATICCHECK):
 staticcheck: $(STATICCHECK) ## staticcheck
 	$(STATICCHECK) $(PKGS)
 
-unit: ## go test -race
-	$(GO) test -race -count=1 -timeout 12m $(PKGS)
+# go test -json read by internal/testenv/summary: a line per package, every
+# skipped test with its reason, the whole output of every failure. The status
+# is go test's (pipefail) or the summary's, whichever fails.
+unit: ## go test -race, printing every skip with its reason
+	@bash -o pipefail -c '$(GO) test -race -count=1 -timeout 12m -json $(PKGS) | $(GO) run ./internal/testenv/summary'
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
@@ -50,7 +53,23 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	done
 
 bench: ## Go benchmarks (hot paths)
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/spec ./rules ./cors
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/spec ./internal/oasschema ./rules ./cors ./internal/proxy
+
+# goreleaser, pinned, installed once per version (a build from source takes
+# minutes) into a directory kept between runs.
+GORELEASER_VERSION := v2.17.0
+GORELEASER := $(shell $(GO) env GOPATH)/corsgate-tools/goreleaser-$(GORELEASER_VERSION)/goreleaser
+
+$(GORELEASER):
+	GOBIN=$(dir $(GORELEASER)) GOFLAGS= $(GO) install github.com/goreleaser/goreleaser/v2@$(GORELEASER_VERSION)
+
+release-check: $(GORELEASER) ## goreleaser check, a snapshot release in dist/, then checks of dist/ (scripts/release-check.sh)
+	$(GORELEASER) check
+	@if docker info >/dev/null 2>&1 && docker buildx version >/dev/null 2>&1; then skip=; \
+	else echo "release-check: no container engine with buildx (docker info failed): the image is not built"; skip=--skip=docker; fi; \
+	echo "$(GORELEASER) release --snapshot --clean $$skip"; \
+	$(GORELEASER) release --snapshot --clean $$skip
+	bash scripts/release-check.sh dist
 
 clean:
 	rm -f corsgate

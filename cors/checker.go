@@ -19,6 +19,7 @@ package cors
 //     read as null.
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -304,6 +305,16 @@ func (c *checker) corsCheck(pre bool) bool {
 	return true
 }
 
+// Texts of proxy answers the hidden-error advice tells apart: ESPv2's and
+// ESP's invalid API key (esp-v2 v2.55.7
+// src/api_proxy/service_control/check_response_convert_utils.cc), and ESP's
+// 403 for an OPTIONS without a method (cloudendpoints/esp v1.60.0
+// src/api_manager/check_service_control.cc).
+const (
+	apiKeyNotValid = "API key not valid"
+	espNoCORS      = "does not allow CORS traffic"
+)
+
 // hiddenBodyMax is how much of the body a message quotes.
 const hiddenBodyMax = 200
 
@@ -363,9 +374,12 @@ func quoteBody(b []byte) string {
 func (c *checker) fixHidden(pre bool) string {
 	x, p := c.x, c.x.Policy
 	esp := p != nil && p.Proxy == ESP
+	keyRefused := x.ProxyMade && x.Status == http.StatusBadRequest && bytes.Contains(x.Body, []byte(apiKeyNotValid))
 	switch {
-	case pre && x.ProxyMade && esp && x.Status == http.StatusForbidden:
+	case pre && x.ProxyMade && esp && x.Status == http.StatusForbidden && bytes.Contains(x.Body, []byte(espNoCORS)):
 		return "ESP answers 403 to an OPTIONS that no method of the spec matches: set --cors_preset so nginx answers preflights, or allowCors: true in x-google-endpoints (name equal to host) for a path the spec defines."
+	case keyRefused:
+		return "The proxy refused the API key in the URL (with serve: not one of the --api-key values; deployed: not a key of a project that has this API enabled): send a valid key." + c.policyHint()
 	case pre && x.ProxyMade && x.Status == http.StatusBadRequest && p != nil && p.Preset != PresetNone:
 		return "ESPv2's CORS filter did not answer this preflight (the origin is not allowed, or Origin or Access-Control-Request-Method is missing): allow the origin in --cors_allow_origin or --cors_allow_origin_regex."
 	case pre && x.ProxyMade && (x.Status == http.StatusNotFound || x.Status == http.StatusMethodNotAllowed):
@@ -379,7 +393,11 @@ func (c *checker) fixHidden(pre bool) string {
 	case pre:
 		return "The backend answers preflights here (allowCors): it must answer OPTIONS with a 2xx status and CORS headers, or set --cors_preset so the proxy answers them."
 	case x.Status == http.StatusUnauthorized || x.Status == http.StatusForbidden:
-		return "The request was refused for its credentials: send the API key or token the method requires on the actual request (the key header or ?key= parameter, Authorization; list the header in --cors_allow_headers). ESPv2 adds CORS headers to its own 401/403 only with --cors_preset (allowCors leaves them bare), and a backend must add them to its error responses." + c.policyHint()
+		who := "ESPv2 adds CORS headers to its own 401/403 only with --cors_preset (allowCors leaves them bare)"
+		if esp {
+			who = "ESP adds CORS headers to its own 401/403 only when --cors_preset covers the origin (allowCors leaves them bare)"
+		}
+		return "The request was refused for its credentials: send the API key or token the method requires on the actual request (the key header or ?key= parameter, Authorization; list the header in --cors_allow_headers). " + who + ", and a backend must add them to its error responses." + c.policyHint()
 	case x.ProxyMade && !esp && (x.Status == http.StatusNotFound || x.Status == http.StatusMethodNotAllowed):
 		return "ESPv2's own 404 and 405 never carry CORS headers: the method or path is not in the spec (check basePath, the method and the path), so add the operation or call the right URL."
 	case x.ProxyMade && esp && x.Status == http.StatusNotFound:

@@ -60,26 +60,6 @@ func Needs(doc *spec.Document, d spec.Deployment) SpecNeeds {
 		n.AllowCors, n.AllowCorsPtr = true, allow.Ptr()
 	}
 
-	// Where a scheme's credential travels. This stays here until the model
-	// says it for every consumer: an apiKey in a header sends that header,
-	// oauth2 and JWT (x-google-issuer) schemes send Authorization.
-	useSecurity := func(l *spec.SecList) {
-		if l == nil || !l.IsSeq() {
-			return
-		}
-		for _, req := range l.Reqs {
-			for _, name := range req.Names {
-				s := name.Scheme
-				switch {
-				case s == nil:
-				case s.IsAPIKey() && s.In.Text() == "header":
-					keys.add(s.ParamName.Text())
-				case s.IsOAuth2() || s.Issuer.Present():
-					n.Authorization = true
-				}
-			}
-		}
-	}
 	mediaGrpcWeb := func(ptr string, list *yaml.Node) {
 		if n.GrpcWeb || !spec.IsSeq(list) {
 			return
@@ -108,27 +88,14 @@ func Needs(doc *spec.Document, d spec.Deployment) SpecNeeds {
 
 	for _, op := range g.Ops {
 		methods[strings.ToUpper(op.Method)] = true
-		// The path item's parameters first, then the operation's own, so
-		// derived header lists keep the order the spec is read in.
-		params := g.Params(op)
-		for _, shared := range [...]bool{true, false} {
-			for _, p := range params {
-				if p.Shared != shared {
-					continue
-				}
-				switch p.In {
-				case "header":
-					hdr.add(p.Name)
-				case "body", "formData":
-					n.Body = true
-				}
-			}
-		}
-		useSecurity(g.EffectiveSecurity(op))
+		on := OperationNeedsOf(g, op)
+		hdr.add(on.Headers...)
+		keys.add(on.APIKeyHeaders...)
+		n.Authorization = n.Authorization || on.Authorization
+		n.Body = n.Body || on.Body
 		mediaGrpcWeb(op.At("consumes"), spec.Get(op.Node, "consumes"))
 		mediaGrpcWeb(op.At("produces"), spec.Get(op.Node, "produces"))
 		if op.RequestBody.Present() { // OpenAPI 3.x
-			n.Body = true
 			body := resolveLocal(root, op.RequestBody.Node)
 			mediaGrpcWeb(op.At("requestBody", "content"), contentTypes(body))
 		}

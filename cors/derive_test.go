@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -175,12 +176,12 @@ func TestDerive(t *testing.T) {
 // TestNeedsRealWorld runs the analysis over Google's public sample specs:
 // it must not fail, and every spec with operations has methods.
 func TestNeedsRealWorld(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "corpus", "real-world")
+	dir := testenv.Shared(t, "corpus", "real-world")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
 	jsons, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	files = append(files, jsons...)
 	if len(files) == 0 {
-		t.Skip("corpus not present")
+		t.Fatal("no spec in " + dir)
 	}
 	parsed := 0
 	for _, f := range files {
@@ -211,5 +212,65 @@ func BenchmarkNeeds(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = Needs(doc, spec.Deployment{})
+	}
+}
+
+// TestNeedsOpenAPI3: the same needs from a 3.x document: header parameters
+// (a path item's and a components reference), the API-key header of a
+// components.securitySchemes entry, a JWT read from a custom header
+// (x-google-auth jwtLocations) sent there and not in Authorization, a
+// request body, response headers through components.responses, and
+// allowCors on the x-google-endpoint server.
+func TestNeedsOpenAPI3(t *testing.T) {
+	n := Needs(mustDoc(t, "api.yaml", `openapi: 3.1.0
+info: {title: t, version: "1"}
+servers:
+- url: https://shelves.endpoints.my-project.cloud.goog/v1
+  x-google-endpoint: {allowCors: true}
+paths:
+  /shelves:
+    parameters:
+    - {name: X-Trace, in: header, schema: {type: string}}
+    get:
+      security: [{key: []}]
+      parameters:
+      - $ref: "#/components/parameters/Tenant"
+      responses:
+        "200": {$ref: "#/components/responses/Listed"}
+    post:
+      security: [{jwt: []}]
+      requestBody:
+        content: {application/json: {schema: {type: object}}}
+      responses:
+        "201":
+          description: made
+          headers: {Location: {schema: {type: string}}}
+components:
+  parameters:
+    Tenant: {name: X-Tenant, in: header, schema: {type: string}}
+  responses:
+    Listed:
+      description: ok
+      headers: {X-Total: {schema: {type: integer}}}
+  securitySchemes:
+    key: {type: apiKey, name: x-api-key, in: header}
+    jwt:
+      type: oauth2
+      flows: {implicit: {authorizationUrl: "", scopes: {}}}
+      x-google-auth:
+        issuer: https://issuer.example
+        jwtLocations: [{header: X-Token, value_prefix: "JWT "}]
+`), spec.Deployment{})
+	want := SpecNeeds{
+		Methods:       []string{"GET", "POST"},
+		Headers:       []string{"X-Trace", "X-Tenant", "X-Token"},
+		APIKeyHeaders: []string{"x-api-key"},
+		Body:          true,
+		Expose:        []string{"X-Total", "Location"},
+		AllowCors:     true,
+		AllowCorsPtr:  "/servers/0/x-google-endpoint/allowCors",
+	}
+	if d := cmp.Diff(want, n); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
 	}
 }

@@ -1,6 +1,7 @@
 package lint_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -73,7 +74,7 @@ func BenchmarkRunEngine(b *testing.B) {
 				b.ReportAllocs()
 				cpu0 := cputime.Now()
 				for b.Loop() {
-					ds, err := lint.Run([]*spec.Document{doc}, tc.rules, nil, nil)
+					ds, err := lint.Run(context.Background(), []*spec.Document{doc}, tc.rules, nil, nil)
 					if err != nil {
 						b.Fatal(err)
 					}

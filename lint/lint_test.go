@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"errors"
 	"strconv"
 	"strings"
@@ -36,7 +37,7 @@ const doc1 = "swagger: \"2.0\"\ninfo: {title: t, version: v}\nhost: a.b\n"
 func TestRunSortsDedupsAndTargets(t *testing.T) {
 	d2 := mustParse(t, "a.yaml", doc1)
 	d1 := mustParse(t, "b.yaml", doc1)
-	ds, err := Run([]*spec.Document{d1, d2}, []*Rule{hostRule, infoRule}, &Config{Target: TargetAPIGateway}, nil)
+	ds, err := Run(context.Background(), []*spec.Document{d1, d2}, []*Rule{hostRule, infoRule}, &Config{Target: TargetAPIGateway}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func itoa(i int) string { return strconv.Itoa(i) }
 func TestConfigOverridesAndOff(t *testing.T) {
 	d := mustParse(t, "a.yaml", doc1)
 	cfg := &Config{Rules: map[string]Severity{"test-host": Error, "test-info": SeverityNone}}
-	ds, err := Run([]*spec.Document{d}, []*Rule{hostRule, infoRule}, cfg, nil)
+	ds, err := Run(context.Background(), []*spec.Document{d}, []*Rule{hostRule, infoRule}, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,14 +73,14 @@ func TestConfigOverridesAndOff(t *testing.T) {
 func TestInlineSuppression(t *testing.T) {
 	src := "swagger: \"2.0\"\n# corsgate:ignore test-info\ninfo: {title: t, version: v}\nhost: a.b # corsgate:ignore other-rule, test-host\n"
 	d := mustParse(t, "a.yaml", src)
-	ds, _ := Run([]*spec.Document{d}, []*Rule{hostRule, infoRule}, nil, nil)
+	ds, _ := Run(context.Background(), []*spec.Document{d}, []*Rule{hostRule, infoRule}, nil, nil)
 	if len(ds) != 0 {
 		t.Errorf("suppressed findings still reported: %+v", ds)
 	}
 	// A comment two lines above does not suppress.
 	src = "swagger: \"2.0\"\n# corsgate:ignore test-info\n\ninfo: {title: t, version: v}\n"
 	d = mustParse(t, "a.yaml", src)
-	ds, _ = Run([]*spec.Document{d}, []*Rule{infoRule}, nil, nil)
+	ds, _ = Run(context.Background(), []*spec.Document{d}, []*Rule{infoRule}, nil, nil)
 	if len(ds) != 1 {
 		t.Errorf("got %d findings, want 1", len(ds))
 	}
@@ -88,7 +89,7 @@ func TestInlineSuppression(t *testing.T) {
 func TestPanickingRuleIsAnError(t *testing.T) {
 	bad := &Rule{ID: "boom", Severity: Error, Check: func(p *Pass) { panic("bug") }}
 	d := mustParse(t, "a.yaml", doc1)
-	ds, err := Run([]*spec.Document{d}, []*Rule{bad, hostRule}, nil, nil)
+	ds, err := Run(context.Background(), []*spec.Document{d}, []*Rule{bad, hostRule}, nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "rule boom crashed on a.yaml") {
 		t.Errorf("err = %v", err)
 	}
@@ -99,7 +100,7 @@ func TestPanickingRuleIsAnError(t *testing.T) {
 
 func TestExtraDiagnosticsFiltered(t *testing.T) {
 	extra := []Diagnostic{{RuleID: "flags-x", Severity: Warning, File: "<proxy-args>", Arg: 2}, {RuleID: "flags-y", Severity: Warning, File: "<proxy-args>", Arg: 1}}
-	ds, _ := Run(nil, nil, &Config{Rules: map[string]Severity{"flags-x": SeverityNone}}, extra)
+	ds, _ := Run(context.Background(), nil, nil, &Config{Rules: map[string]Severity{"flags-x": SeverityNone}}, extra)
 	if len(ds) != 1 || ds[0].RuleID != "flags-y" {
 		t.Errorf("got %+v", ds)
 	}

@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"context"
 	"fmt"
 	"slices"
 
@@ -30,9 +31,6 @@ type Rule struct {
 	Bad, Good string
 	// Sources are the upstream behaviours the rule mirrors.
 	Sources []Source
-	// Ref and Source are the unstructured forms being replaced by Sources
-	// (removed once every rule is ported).
-	Ref, Source string
 	// Fix names the transform that fixes the rule's findings safely, if any.
 	Fix string
 	// Deprecated rules are kept for their ID but no longer run.
@@ -86,6 +84,7 @@ type Pass struct {
 	// Deployment is where the document is deployed (product and service
 	// name), from the target and the configured service name.
 	Deployment spec.Deployment
+	ctx        context.Context
 	rule       *Rule
 	emit       func(Diagnostic)
 }
@@ -94,6 +93,18 @@ type Pass struct {
 // (tests, tools). Reported diagnostics go to emit.
 func NewPass(doc *spec.Document, target Target, r *Rule, emit func(Diagnostic)) *Pass {
 	return &Pass{Doc: doc, G: doc.Google(), Target: target, Deployment: target.Deployment(""), rule: r, emit: emit}
+}
+
+// Context is the run's context: a rule with a long loop checks Err() now and
+// then and returns early once it is done (the run was interrupted; what the
+// rule reports then is dropped).
+func (p *Pass) Context() context.Context { return orBackground(p.ctx) }
+
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
 }
 
 // Report records a finding at ptr with the rule's default severity. The
@@ -149,6 +160,7 @@ type SetPass struct {
 	Target          Target
 	TargetDefaulted bool
 	Deployment      spec.Deployment
+	ctx             context.Context
 	rule            *Rule
 	emit            func(Diagnostic)
 }
@@ -177,8 +189,11 @@ func (p *SetPass) Deployments() [][]*spec.Document {
 
 // For returns a pass for one document of the set, to report with.
 func (p *SetPass) For(doc *spec.Document) *Pass {
-	return &Pass{Doc: doc, G: doc.Google(), Target: p.Target, TargetDefaulted: p.TargetDefaulted, Deployment: p.Deployment, rule: p.rule, emit: p.emit}
+	return &Pass{Doc: doc, G: doc.Google(), Target: p.Target, TargetDefaulted: p.TargetDefaulted, Deployment: p.Deployment, ctx: p.ctx, rule: p.rule, emit: p.emit}
 }
+
+// Context is the run's context, as for Pass.
+func (p *SetPass) Context() context.Context { return orBackground(p.ctx) }
 
 // Report records a finding at ptr in doc with the rule's default severity.
 func (p *SetPass) Report(doc *spec.Document, ptr string, format string, args ...any) {

@@ -2,6 +2,7 @@ package lint
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"runtime"
 	"runtime/debug"
@@ -25,7 +26,11 @@ const SuppressMarker = "corsgate:ignore"
 // extra holds diagnostics produced outside the rules (load errors, proxy flag
 // findings); they go through the same filters. A rule that panics is a bug:
 // Run recovers and returns an error naming the rule and the file.
-func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) ([]Diagnostic, error) {
+//
+// Run checks ctx before each rule runs on a document, and rules may check it
+// (Pass.Context) in long loops; once ctx is done Run returns ctx.Err() and no
+// diagnostics.
+func Run(ctx context.Context, docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) ([]Diagnostic, error) {
 	target := TargetESPv2
 	serviceName := ""
 	defaulted := cfg == nil || cfg.Target == ""
@@ -76,7 +81,7 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 			defer wg.Done()
 			var local []Diagnostic
 			emit := func(d Diagnostic) { local = append(local, d) }
-			for {
+			for ctx.Err() == nil {
 				mu.Lock()
 				if next >= len(tasks) {
 					mu.Unlock()
@@ -86,7 +91,7 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 				next++
 				mu.Unlock()
 				if err := safely(func() {
-					t.rule.run(&Pass{Doc: t.doc, G: t.doc.Google(), Target: target, TargetDefaulted: defaulted, Deployment: deployment, rule: t.rule, emit: emit})
+					t.rule.run(&Pass{Doc: t.doc, G: t.doc.Google(), Target: target, TargetDefaulted: defaulted, Deployment: deployment, ctx: ctx, rule: t.rule, emit: emit})
 				}); err != "" {
 					mu.Lock()
 					errs = append(errs, fmt.Sprintf("rule %s crashed on %s: %s", t.rule.ID, t.doc.Name, err))
@@ -100,12 +105,18 @@ func Run(docs []*spec.Document, rules []*Rule, cfg *Config, extra []Diagnostic) 
 	}
 	wg.Wait()
 	for _, r := range setRules {
+		if ctx.Err() != nil {
+			break
+		}
 		emit := func(d Diagnostic) { out = append(out, d) }
 		if err := safely(func() {
-			r.CheckSet(&SetPass{Docs: docs, Target: target, TargetDefaulted: defaulted, Deployment: deployment, rule: r, emit: emit})
+			r.CheckSet(&SetPass{Docs: docs, Target: target, TargetDefaulted: defaulted, Deployment: deployment, ctx: ctx, rule: r, emit: emit})
 		}); err != "" {
 			errs = append(errs, fmt.Sprintf("rule %s crashed: %s", r.ID, err))
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	out = Finalize(out, docs, cfg)
 	if len(errs) > 0 {

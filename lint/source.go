@@ -68,9 +68,6 @@ func (s Source) String() string {
 
 // SourceText names every source of the rule in one line.
 func (r *Rule) SourceText() string {
-	if r.Sources == nil {
-		return r.Source
-	}
 	names := make([]string, len(r.Sources))
 	for i, s := range r.Sources {
 		names[i] = s.String()

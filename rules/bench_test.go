@@ -1,6 +1,7 @@
 package rules_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -38,7 +39,7 @@ func BenchmarkLint(b *testing.B) {
 			var diags int
 			cpu0 := cputime.Now()
 			for b.Loop() {
-				ds, err := lint.Run(docs, all, nil, nil)
+				ds, err := lint.Run(context.Background(), docs, all, nil, nil)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -81,7 +82,7 @@ func BenchmarkLintFirstRuleSet(b *testing.B) {
 			b.ReportAllocs()
 			cpu0 := cputime.Now()
 			for b.Loop() {
-				if _, err := lint.Run(docs, set, nil, nil); err != nil {
+				if _, err := lint.Run(context.Background(), docs, set, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -109,7 +110,7 @@ func BenchmarkLoadAndLint(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := lint.Run([]*spec.Document{doc}, all, nil, nil); err != nil {
+				if _, err := lint.Run(context.Background(), []*spec.Document{doc}, all, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -135,7 +136,7 @@ func BenchmarkRule(b *testing.B) {
 			b.ReportAllocs()
 			cpu0 := cputime.Now()
 			for b.Loop() {
-				if _, err := lint.Run(docs, one, nil, nil); err != nil {
+				if _, err := lint.Run(context.Background(), docs, one, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -9,6 +9,7 @@ func init() {
 		ID:       "host-required",
 		Category: lint.CategoryService,
 		Severity: lint.Error,
+		Versions: swagger2,
 		Doc:      "Checks that host is present, because it is the Endpoints service name (not required for API Gateway).",
 		Details: `gcloud endpoints services deploy reads the service name from host and refuses a spec without one.
 Target api-gateway: not reported, since API Gateway specs may omit host (the managed service name is

@@ -1,12 +1,14 @@
 package rules
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/google/go-cmp/cmp"
 )
@@ -14,14 +16,7 @@ import (
 // corpusDir is the shared real-world corpus, relative to the package.
 func corpusDir(t testing.TB) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "shared", "corpus", "real-world")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real-world corpus not available: %v", err)
-		}
-		t.Skipf("real-world corpus not available: %v", err)
-	}
-	return dir
+	return testenv.Shared(t, "corpus", "real-world")
 }
 
 func loadCorpusFile(t testing.TB, name string) *spec.Document {
@@ -49,7 +44,7 @@ func TestAPICompilerOperationIDBaseline(t *testing.T) {
 			rs = append(rs, r)
 		}
 	}
-	ds, err := lint.Run([]*spec.Document{doc}, rs, nil, nil)
+	ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rs, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -32,7 +33,7 @@ func FuzzOpsFamilyRules(f *testing.F) {
 			return
 		}
 		for _, target := range lint.Targets {
-			ds, err := lint.Run([]*spec.Document{doc, doc}, rs, &lint.Config{Target: target}, nil)
+			ds, err := lint.Run(context.Background(), []*spec.Document{doc, doc}, rs, &lint.Config{Target: target}, nil)
 			if err != nil {
 				t.Fatalf("rule failure: %v", err)
 			}

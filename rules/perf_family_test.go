@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"strings"
@@ -96,7 +97,7 @@ func BenchmarkOpsFamily(b *testing.B) {
 				runtime.GC()
 				b.StartTimer()
 				cpu0 := cputime.Now()
-				if _, err := lint.Run(docs, set.rules, nil, nil); err != nil {
+				if _, err := lint.Run(context.Background(), docs, set.rules, nil, nil); err != nil {
 					b.Fatal(err)
 				}
 				cpu += cputime.Now() - cpu0

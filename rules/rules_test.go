@@ -36,18 +36,13 @@ func TestRegistry(t *testing.T) {
 			t.Errorf("%s: needs a category and a default severity", r.ID)
 		}
 		if r.Sources == nil {
-			if r.Source == "" {
-				t.Errorf("%s: needs the upstream Source it mirrors", r.ID)
-			}
-			continue // not yet ported to one file with structured sources
+			t.Errorf("%s: needs the upstream Sources it mirrors", r.ID)
+			continue
 		}
 		for _, s := range r.Sources {
 			if s.Link() == "" || s.String() == "" || s.Repo.Name != "" && s.Path == "" {
 				t.Errorf("%s: incomplete source %+v", r.ID, s)
 			}
-		}
-		if r.Ref != "" || r.Source != "" {
-			t.Errorf("%s: Ref and Source are replaced by Sources", r.ID)
 		}
 		hasCheck := r.Check != nil || r.CheckSet != nil || r.Endpoint != nil || r.Op != nil ||
 			r.SecList != nil || r.Scheme != nil || r.Backend != nil
@@ -74,17 +69,10 @@ func TestRuleFilesSmall(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if n := strings.Count(string(data), "\n"); n > 200 && !legacyFile[f] {
+		if n := strings.Count(string(data), "\n"); n > 200 {
 			t.Errorf("%s has %d lines; a rule file should be small (split it)", f, n)
 		}
 	}
-}
-
-// legacyFile lists the family files not yet split into one file per rule.
-var legacyFile = map[string]bool{
-	"security.go": true, "backend.go": true, "management.go": true,
-	"service.go": true, "cors.go": true,
-	"security_test.go": true, "corpus_test.go": true, "fixtures_test.go": true,
 }
 
 // TestContributingExample keeps the rule shown in CONTRIBUTING.md equal to

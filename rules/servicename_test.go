@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -62,7 +63,7 @@ func TestHostSameAcrossFilesDeployments(t *testing.T) {
 		mk("api/b.yaml", "a.endpoints.my-project.cloud.goog", "api"),
 	}
 	r, _ := ByID("host-same-across-files")
-	ds, err := lint.Run(docs, []*lint.Rule{r}, nil, nil)
+	ds, err := lint.Run(context.Background(), docs, []*lint.Rule{r}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

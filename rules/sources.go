@@ -46,6 +46,7 @@ var (
 	docGatewayLimits       = doc("API Gateway: OpenAPI 2.0 feature limitations", "https://cloud.google.com/api-gateway/docs/openapi-limitations")
 	docEndpointsCORS       = doc("Cloud Endpoints: Enabling CORS", "https://cloud.google.com/endpoints/docs/openapi/support-cors")
 	docEndpointsDNS        = doc("Cloud Endpoints: Configuring DNS on the cloud.goog domain", "https://cloud.google.com/endpoints/docs/openapi/cloud-goog-dns-configure")
+	docEndpointsQuotas     = doc("Cloud Endpoints: Configuring quotas", "https://cloud.google.com/endpoints/docs/openapi/quotas-configure")
 )
 
 // OpenAPI 3.x documentation pages.
@@ -65,7 +66,3 @@ var (
 	srcProcessEndpoint = espv2("src/go/configinfo/service_info.go", "processEndpoints")
 	srcESPAllowCors    = esp("src/api_manager/config.cc", "Config::LoadHttpMethods")
 )
-
-// Referenced so that staticcheck accepts helpers the rule families being
-// moved to one file per rule will use (removed when they are all in use).
-var _ = []any{envoy, gcloud, docEndpointsExtensions, docEndpointsLimits, docGatewayLimits}

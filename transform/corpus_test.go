@@ -8,11 +8,8 @@ import (
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/internal/testenv"
 )
-
-// corpusDir holds real Endpoints specs from Google's public samples, next
-// to the repository.
-var corpusDir = filepath.Join("..", "..", "shared", "corpus", "real-world")
 
 type variant struct {
 	name string
@@ -36,6 +33,9 @@ func variants(t Transform) []variant {
 // produces output that parses, is stable, and differs from the input only in
 // the lines the transform is about.
 func TestRealWorldCorpus(t *testing.T) {
+	// Real Endpoints specs from Google's public samples, next to the
+	// repository.
+	corpusDir := testenv.Shared(t, "corpus", "real-world")
 	files, _ := filepath.Glob(filepath.Join(corpusDir, "*"))
 	var specs []string
 	for _, f := range files {
@@ -44,7 +44,7 @@ func TestRealWorldCorpus(t *testing.T) {
 		}
 	}
 	if len(specs) == 0 {
-		t.Skip("real-world corpus not found at " + corpusDir)
+		t.Fatal("no spec in " + corpusDir)
 	}
 	changed := 0
 	for _, f := range specs {

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -139,7 +140,7 @@ func stillReported(doc *spec.Document, d lint.Diagnostic, opts FixOptions) bool 
 		return false
 	}
 	cfg := &lint.Config{Target: opts.Target}
-	again, err := lint.Run([]*spec.Document{doc}, []*lint.Rule{r}, cfg, nil)
+	again, err := lint.Run(context.Background(), []*spec.Document{doc}, []*lint.Rule{r}, cfg, nil)
 	if err != nil {
 		return true // the rule crashed: do not claim the finding is gone
 	}

@@ -1,6 +1,7 @@
 package transform
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func ruleMap() map[string]*lint.Rule {
 
 func lintDoc(t *testing.T, doc *spec.Document) []lint.Diagnostic {
 	t.Helper()
-	ds, err := lint.Run([]*spec.Document{doc}, rules.All(), nil, nil)
+	ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rules.All(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package transform
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -118,7 +119,7 @@ func checkOutput(t *testing.T, tname string, opts Options, in *spec.Document, ou
 	if again.Changed {
 		t.Errorf("not idempotent; second run gives:\n%s", yamledit.Unified("once", "twice", out, again.Out))
 	}
-	diags, err := lint.Run([]*spec.Document{doc}, rules.All(), nil, nil)
+	diags, err := lint.Run(context.Background(), []*spec.Document{doc}, rules.All(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

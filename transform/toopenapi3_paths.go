@@ -134,6 +134,12 @@ func param(p *yaml.Node) *yaml.Node {
 			}
 		}
 	})
+	if spec.ScalarText(spec.Get(p, "in")) == "path" && spec.Get(p, "required") == nil {
+		// OpenAPI 3.x requires required: true on a path parameter; Swagger
+		// 2.0 as Google reads it does not (its copy of the schema leaves it
+		// out), so specs that omit it convert with it added.
+		put(out, "required", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+	}
 	paramStyle(out, p)
 	put(out, "schema", schemaOf(p))
 	return out

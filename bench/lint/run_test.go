@@ -3,6 +3,7 @@
 package benchlint
 
 import (
+	"github.com/corsgate/corsgate/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,10 +13,7 @@ import (
 )
 
 func TestScriptSyntax(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("bash not installed")
-	}
+	bash := testenv.Program(t, "bash")
 	if out, err := exec.Command(bash, "-n", "run.sh").CombinedOutput(); err != nil {
 		t.Fatalf("bash -n run.sh: %v\n%s", err, out)
 	}
@@ -25,10 +23,7 @@ func TestScriptSyntax(t *testing.T) {
 // report an x-google-endpoints entry whose name differs from host, and only
 // that.
 func TestSpectralFunction(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed")
-	}
+	node := testenv.Program(t, "node")
 	fn, err := filepath.Abs(filepath.Join("spectral", "functions", "nameMatchesHost.js"))
 	if err != nil {
 		t.Fatal(err)
@@ -73,12 +68,10 @@ func TestRunCorsgateOnly(t *testing.T) {
 		t.Skip("builds corsgate; skipped with -short")
 	}
 	if _, err := os.Stat("/usr/bin/time"); err != nil {
-		t.Skip("GNU time not installed")
+		testenv.Unavailable(t, "needs GNU time at /usr/bin/time: %v", err)
 	}
 	for _, tool := range []string{"bash", "go", "timeout"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s not installed", tool)
-		}
+		testenv.Program(t, tool)
 	}
 	cmd := exec.Command("bash", "run.sh")
 	cmd.Env = append(os.Environ(), "PEERS=", "SIZES=20 40", "RUNS=2", "SHAPES=sample-yaml catalog-json-compact", "VARIANTS=nohuge", "TMPDIR="+t.TempDir())

@@ -17,14 +17,20 @@ const (
 	ExitUsage = 2
 	// ExitInput: an input could not be read, or an internal failure.
 	ExitInput = 3
+	// ExitInterrupted: lint or transform stopped by Ctrl-C (SIGINT), 128+2
+	// as shells report it.
+	ExitInterrupted = 130
+	// ExitTerminated: lint or transform stopped by SIGTERM (128+15).
+	ExitTerminated = 143
 )
 
 // exitCodesHelp is appended to the Long help of commands.
 const exitCodesHelp = `Exit codes:
-  0  clean: no findings at or above --fail-on
-  1  findings at or above --fail-on
-  2  usage or configuration error
-  3  input unreadable, or internal failure`
+  0    clean: no findings at or above --fail-on
+  1    findings at or above --fail-on
+  2    usage or configuration error
+  3    an input could not be read (every output format names it), or internal failure
+  130  interrupted by Ctrl-C (SIGINT); 143 stopped by SIGTERM`
 
 // ExitError carries an exit code out of a command. A nil Err means the
 // command already printed what it had to say.

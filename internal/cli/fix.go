@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/corsgate/corsgate/internal/safewrite"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
 	"github.com/corsgate/corsgate/lint"
@@ -57,7 +56,7 @@ func applyFixes(cmd *cobra.Command, docs []*spec.Document, diags []lint.Diagnost
 			fmt.Fprintf(stderr, "corsgate: %s: %v\n", doc.Name, ferr)
 		}
 		if out != nil && len(fixed) > 0 {
-			if werr := safewrite.Replace(doc.Name, doc.Src, out); werr != nil {
+			if werr := replaceFile(cmd.Context(), doc.Name, doc.Src, out); werr != nil {
 				fmt.Fprintf(stderr, "corsgate: %v; nothing fixed in %s\n", werr, doc.Name)
 				failed = append(failed, werr)
 				remaining = append(remaining, ds...)

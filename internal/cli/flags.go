@@ -210,7 +210,7 @@ func runFlags(cmd *cobra.Command, env *Env, o *flagsOptions, args []string) erro
 
 	var docs []*spec.Document
 	if len(args) == 1 {
-		inputs, err := spec.Expand(args)
+		inputs, err := spec.Expand(cmd.Context(), args)
 		if err != nil {
 			return inputError(err)
 		}

@@ -35,6 +35,11 @@ type lintOptions struct {
 	cpuProfile  string
 	noHugePages bool
 	serviceName string
+
+	// skipNonSpecs is --skip-non-specs (pre-commit hooks pass every changed file).
+	skipNonSpecs bool
+	// separate is --separate: every file is a deployment of its own.
+	separate bool
 }
 
 func newLintCmd(env *Env) *cobra.Command {
@@ -89,7 +94,7 @@ Output formats: text (default), json, sarif, github, junit.
 			if len(args) == 0 {
 				return usageError("lint needs at least one SPEC (a file, directory, glob or -); see \"corsgate lint --help\"")
 			}
-			return runLint(cmd, env, o, args)
+			return interruptible(cmd, func() error { return runLint(cmd, env, o, args) })
 		},
 	}
 	f := cmd.Flags()
@@ -106,6 +111,8 @@ Output formats: text (default), json, sarif, github, junit.
 	f.StringVar(&o.proxy, "proxy", "", "proxy the flags are for: espv2 or esp (default: from the image in the flags, else the target)")
 	f.BoolVar(&o.fix, "fix", false, "apply the safe fixes of rules that have one, rewriting the files in place")
 	f.BoolVar(&o.fixSpelling, "fix-spelling", false, "with --fix, also rename allow_cors to allowCors")
+	f.BoolVar(&o.skipNonSpecs, "skip-non-specs", false, skipNonSpecsHelp)
+	f.BoolVar(&o.separate, "separate", false, "lint every file as a deployment of its own, as a directory scan does (for CI checks of every spec in a repository); deployments: in .corsgate.yaml still groups files")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the run to FILE (for tuning)")
 	_ = f.MarkHidden("cpuprofile")
 	f.BoolVar(&o.noHugePages, "no-huge-pages", false, "do not ask Linux for huge pages for a large load (for comparison)")
@@ -124,11 +131,16 @@ func fixedCompletion(values ...string) func(*cobra.Command, []string, string) ([
 	}
 }
 
-// lintInputs loads every input; load failures become diagnostics, unreadable
-// inputs are returned as errors.
-func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, unreadable []error, err error) {
-	inputs, err := spec.Expand(args)
+// loadInputs loads every input. Load failures become diagnostics (the file
+// was read; names lists it); inputs that could not be read are failures.
+// It stops with the context's error once the command is interrupted.
+func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, maxSize int64, hugePages, separate bool) (docs []*spec.Document, names []string, diags []lint.Diagnostic, failures []format.Failure, err error) {
+	ctx := cmd.Context()
+	inputs, err := spec.Expand(ctx, args)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, nil, nil, err
+		}
 		return nil, nil, nil, nil, usageError("%v", err)
 	}
 	var todo []spec.Input
@@ -149,32 +161,40 @@ func loadInputs(env *Env, cmd *cobra.Command, args []string, cfg *lint.Config, m
 		hugeheap.Prepare(expectedHeap(todo, maxSize, true))
 	}
 	for _, in := range todo {
-		names = append(names, in.Name)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, nil, err
+		}
 		doc, err := spec.Open(in, cmd.InOrStdin(), spec.Options{MaxSize: maxSize})
-		if err != nil {
-			if le, ok := errors.AsType[*spec.LoadError](err); ok {
-				diags = append(diags, rules.LoadDiagnostic(le))
-				continue
-			}
-			unreadable = append(unreadable, err)
+		if le, ok := errors.AsType[*spec.LoadError](err); ok {
+			names = append(names, in.Name)
+			diags = append(diags, rules.LoadDiagnostic(le))
 			continue
 		}
-		doc.Deployment = deploymentOf(in, cfg)
+		if re, ok := errors.AsType[*spec.ReadError](err); ok {
+			failures = append(failures, format.Failure{File: re.File, Message: re.Reason()})
+			continue
+		}
+		if err != nil {
+			failures = append(failures, format.Failure{File: in.Name, Message: err.Error()})
+			continue
+		}
+		names = append(names, in.Name)
+		doc.Deployment = deploymentOf(in, cfg, separate)
 		docs = append(docs, doc)
 	}
-	return docs, names, diags, unreadable, nil
+	return docs, names, diags, failures, nil
 }
 
 // deploymentOf decides which files are deployed together (one service
 // config, as `gcloud endpoints services deploy a.yaml b.yaml`): the files a
 // deployments: entry of the configuration names; else every file named (or
-// matched by a glob) on the command line, together; a file found by
-// searching a directory is deployed on its own.
-func deploymentOf(in spec.Input, cfg *lint.Config) string {
+// matched by a glob) on the command line, together, unless --separate; a
+// file found by searching a directory is deployed on its own.
+func deploymentOf(in spec.Input, cfg *lint.Config, separate bool) string {
 	if d := cfg.Deployment(in.Name); d != "" {
 		return "deployment " + d
 	}
-	if in.Scanned {
+	if in.Scanned || separate {
 		return ""
 	}
 	return "command line"
@@ -264,6 +284,11 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 	if err != nil {
 		return err
 	}
+	if o.skipNonSpecs {
+		if args, err = specArgs(cmd.Context(), args); err != nil {
+			return err
+		}
+	}
 	if o.target != "" {
 		t, err := lint.ParseTarget(o.target)
 		if err != nil {
@@ -289,38 +314,57 @@ func runLint(cmd *cobra.Command, env *Env, o *lintOptions, args []string) error 
 			debug.SetGCPercent(gc)
 		}()
 	}
-	docs, names, extra, unreadable, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages)
+	docs, names, extra, failures, err := loadInputs(env, cmd, args, cfg, o.maxSize, !o.noHugePages, o.separate)
 	if err != nil {
 		return err
 	}
 	flagDiags, err := lintProxyFlags(o, docs, cfg)
 	if err != nil {
-		unreadable = append(unreadable, err)
+		failures = append(failures, format.Failure{File: proxyFlagsSource(o), Message: err.Error()})
 	}
 	extra = append(extra, flagDiags...)
-	ds, runErr := lint.Run(docs, rules.All(), cfg, extra)
+	ds, runErr := lint.Run(cmd.Context(), docs, rules.All(), cfg, extra)
+	if err := cmd.Context().Err(); err != nil {
+		return err // interrupted: no report
+	}
 	if o.fix {
 		if ds, err = runFixes(cmd, docs, ds, o.fixSpelling); err != nil {
 			return err
 		}
 	}
 	v, _, _ := versionInfo(env)
-	if err := format.Print(cmd.OutOrStdout(), f, ds, format.Options{Color: color, Files: names, Rules: rules.All(), Version: v}); err != nil {
+	opts := format.Options{Color: color, Files: names, Failures: failures, FailOn: failOn, Rules: rules.All(), Version: v}
+	if err := format.Print(cmd.OutOrStdout(), f, ds, opts); err != nil {
 		return inputError(fmt.Errorf("write output: %w", err))
 	}
-	for _, e := range unreadable {
-		fmt.Fprintf(cmd.ErrOrStderr(), "corsgate: %v\n", e)
+	if f != format.Text {
+		// The report carries them; a person at the terminal sees them too.
+		for _, fl := range failures {
+			fmt.Fprintf(cmd.ErrOrStderr(), "corsgate: %s: cannot read: %s\n", fl.File, fl.Message)
+		}
 	}
 	if runErr != nil {
 		return inputError(runErr)
 	}
-	if len(unreadable) > 0 {
+	if len(failures) > 0 {
 		return silentExit(ExitInput)
 	}
 	if failOn != lint.SeverityNone && lint.MaxSeverity(ds) >= failOn {
 		return silentExit(ExitFindings)
 	}
 	return nil
+}
+
+// proxyFlagsSource names the proxy flags lint read, for a failure to read
+// them.
+func proxyFlagsSource(o *lintOptions) string {
+	switch {
+	case o.proxyFile != "":
+		return o.proxyFile
+	case o.proxyArgs != "":
+		return "<proxy-args>"
+	}
+	return "<cloudrun-env>"
 }
 
 // useColor decides colouring for w: never/always as asked; auto colours only

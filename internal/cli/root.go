@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"runtime/debug"
 	"sort"
-	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -25,7 +23,8 @@ type Env struct {
 	Version, Commit, Date string
 	// Getenv reads environment variables (os.Getenv when nil).
 	Getenv func(string) string
-	// Context, when set, replaces the signal-aware default (tests).
+	// Context, when set, replaces the default, which SIGINT and SIGTERM
+	// cancel (tests).
 	Context context.Context
 }
 
@@ -54,8 +53,8 @@ func Main(args []string, env Env) (code int) {
 	root.SetArgs(args)
 	ctx := env.Context
 	if ctx == nil {
-		var stop context.CancelFunc
-		ctx, stop = signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		var stop func()
+		ctx, stop = signalContext()
 		defer stop()
 	}
 	err := root.ExecuteContext(ctx)

@@ -100,14 +100,11 @@ func printRuleDoc(w io.Writer, r *lint.Rule, outFormat string) error {
 	if r.Good != "" {
 		fmt.Fprintf(bw, "\nGood:\n%s", indent(r.Good))
 	}
-	switch {
-	case r.Sources != nil:
+	if len(r.Sources) > 0 {
 		fmt.Fprintf(bw, "\nMirrors:\n")
 		for _, s := range r.Sources {
 			fmt.Fprintf(bw, "  %s\n    %s\n", s, s.Link())
 		}
-	case r.Source != "":
-		fmt.Fprintf(bw, "\nMirrors: %s\n", r.Source)
 	}
 	if r.Fix != "" {
 		fmt.Fprintf(bw, "Fix: corsgate lint --fix (transform %q)\n", r.Fix)
@@ -207,13 +204,10 @@ func RulePage(r *lint.Rule) string {
 	if r.Fix != "" {
 		fmt.Fprintf(&b, "\n## Fix\n\n`corsgate lint --fix` applies the transform `%s` (`corsgate transform %s`).\n", r.Fix, r.Fix)
 	}
-	if len(r.Sources) > 0 || r.Source != "" {
+	if len(r.Sources) > 0 {
 		b.WriteString("\n## Mirrors\n\n")
 		for _, s := range r.Sources {
 			fmt.Fprintf(&b, "- [%s](%s)\n", s, s.Link())
-		}
-		if r.Sources == nil {
-			fmt.Fprintf(&b, "- %s\n", r.Source)
 		}
 	}
 	fmt.Fprintf(&b, "\n## Configure\n\n```yaml\n# .corsgate.yaml\nrules:\n  %s: off   # or info, warning, error\n```\n\nOr suppress one finding with a comment on its line or the line above: `# corsgate:ignore %s`.\n", r.ID, r.ID)

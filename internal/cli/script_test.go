@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -28,7 +29,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       *updateScripts,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("NO_COLOR", "")
-			return nil
+			specs, err := filepath.Abs(filepath.Join("..", "..", "testdata", "specs"))
+			e.Setenv("SPECS", specs) // the specs shipped in the repository
+			return err
 		},
 	})
 }

@@ -42,6 +42,11 @@ type serveOptions struct {
 	stdServer              bool
 	stdForward             bool
 	noEventLoop            bool
+	config                 string
+	target                 string
+	serviceName            string
+	apiKeys                []string
+	jwks                   string
 }
 
 func newServeCmd(env *Env) *cobra.Command {
@@ -50,10 +55,21 @@ func newServeCmd(env *Env) *cobra.Command {
 		Use:   "serve [SPEC]",
 		Short: "Run a local proxy that behaves like ESPv2 (or ESP) and checks every response like a browser",
 		Long: `serve runs, on your machine, the CORS behaviour the deployed proxy will have: ESPv2's
-route table built from SPEC (spec operations, allowCors OPTIONS routes when the
-x-google-endpoints name equals host, the preflight route, the 400 fallback, 405, 404) and
-Envoy's CORS filter configured from ESPv2-named flags, or with --proxy esp the nginx CORS
-block and routing of ESP v1. Point the browser app at it.
+route table built from SPEC (Swagger 2.0 or OpenAPI 3.x: spec operations, allowCors OPTIONS
+routes when the endpoint name equals the service name, the preflight route, the 400 fallback,
+405, 404) and Envoy's CORS filter configured from ESPv2-named flags, or with --proxy esp the
+nginx CORS block and routing of ESP v1. Point the browser app at it.
+
+Operations whose security requires an API key or a JWT get the proxy's own answers before the
+backend, as ESPv2 (or ESP) sends them: 401 without a key, 401/403 for a missing, malformed,
+expired, wrong-issuer or wrong-audience token. Any non-empty key is accepted unless --api-key
+names the accepted ones; token signatures are checked only against a local --jwks file (serve
+never fetches a key set). The CORS filter runs first, so with --cors_preset an allowed origin
+gets CORS headers on those rejections; with allowCors alone it gets none.
+
+Where the spec is deployed decides pass-through: --target (endpoints-espv2, endpoints-esp,
+api-gateway) and --service-name, or target: and service_name: in .corsgate.yaml, as lint reads
+them. On API Gateway the endpoint name must be the managed service.
 
 Every response is checked the way a browser checks it, for the request's Origin and
 credentials mode (--assume-credentials, else a Cookie header means include), and one line
@@ -61,9 +77,10 @@ per request says: method, path, origin, status, verdict (allowed / blocked / not
 request) and the finding codes. --report FILE writes the full exchange and the findings
 as JSON Lines.
 
-Without SPEC a built-in sample echo API is served (allowCors on). Without --backend an
-embedded mock backend answers every routed request with 200 and a JSON echo of the request,
-and OPTIONS with 204 and no CORS headers; --mock-cors makes it send its own CORS headers.
+Without SPEC a built-in sample echo API is served (allowCors on, an API key and a Firebase
+JWT required). Without --backend an embedded mock backend answers every routed request with
+200 and a JSON echo of the request, and OPTIONS with 204 and no CORS headers; --mock-cors
+makes it send its own CORS headers.
 
 The CORS flags are ESPv2's, verbatim (--cors_preset, --cors_allow_origin, …); like ESPv2,
 they do nothing without --cors_preset. --from-args, --from-env and --from-file read them
@@ -75,7 +92,7 @@ Ctrl-C or SIGTERM shuts down gracefully.
 Exit codes:
   0  stopped by a signal after serving
   2  usage error, or ESPv2 would refuse to start with the flags
-  3  the spec cannot be read, or the address cannot be listened on`,
+  3  the spec or the --jwks file cannot be read, or the address cannot be listened on`,
 		Example: `  # the sample API with ESPv2's basic preset for one origin
   corsgate serve --cors_preset=basic --cors_allow_origin=http://localhost:3000
 
@@ -90,6 +107,10 @@ Exit codes:
   # what ESP v1 would do with the same flags (204 preflights, headers added, 403 without CORS)
   corsgate serve openapi.yaml --proxy esp --cors_preset=basic
 
+  # an OpenAPI 3.x spec on API Gateway, accepting one API key, JWT signatures checked locally
+  corsgate serve openapi3.yaml --target api-gateway \
+    --service-name orders-1a2b3c4d5e6f7.apigateway.my-project.cloud.goog --api-key dev-key --jwks keys.json
+
   # the flags a Cloud Run service runs with
   corsgate serve openapi.yaml --from-env 'ESPv2_ARGS=^++^--cors_preset=basic++--cors_allow_origin=https://app.example.com'`,
 		Args: cobra.MaximumNArgs(1),
@@ -98,7 +119,12 @@ Exit codes:
 	f := cmd.Flags()
 	f.StringVar(&o.backend, "backend", "", "backend base URL, e.g. http://127.0.0.1:8081 (default: the embedded mock backend)")
 	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free port)")
-	f.StringVar(&o.proxy, "proxy", "espv2", "proxy to emulate: espv2 or esp")
+	f.StringVar(&o.proxy, "proxy", "", "proxy to emulate: espv2 or esp (default: esp for --target endpoints-esp, else espv2)")
+	f.StringVar(&o.config, "config", "", "configuration file for target and service_name (default: .corsgate.yaml from the working directory upwards)")
+	f.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway")
+	f.StringVar(&o.serviceName, "service-name", "", "the service config name the proxy runs with, to compare endpoint names with exactly (on API Gateway the managed service API_ID-HASH.apigateway.PROJECT_ID.cloud.goog; default: host on Cloud Endpoints)")
+	f.StringArrayVar(&o.apiKeys, "api-key", nil, "accept only this API key (repeatable); without it any non-empty key is accepted")
+	f.StringVar(&o.jwks, "jwks", "", "verify JWT signatures against this local JWKS file (or Google's {kid: certificate} map); without it signatures are not checked")
 	help := map[string]string{
 		cors.FlagPreset:           "basic or cors_with_regex; without it the proxy handles no CORS (ESPv2's flag)",
 		cors.FlagAllowOrigin:      "the one exact origin allowed with basic, or * (default *)",
@@ -134,6 +160,7 @@ Exit codes:
 	f.BoolVar(&o.noEventLoop, "no-event-loop", false, "serve every connection on a goroutine, without the epoll loop for local answers (for comparison)")
 	_ = f.MarkHidden("no-event-loop")
 	_ = cmd.RegisterFlagCompletionFunc("proxy", fixedCompletion("espv2", "esp"))
+	_ = cmd.RegisterFlagCompletionFunc("target", fixedCompletion("endpoints-espv2", "endpoints-esp", "api-gateway"))
 	_ = cmd.RegisterFlagCompletionFunc("assume-credentials", fixedCompletion("include", "omit"))
 	_ = cmd.RegisterFlagCompletionFunc("mock-cors", fixedCompletion("*", "echo"))
 	_ = cmd.RegisterFlagCompletionFunc("color", fixedCompletion("auto", "always", "never"))
@@ -143,7 +170,7 @@ Exit codes:
 
 func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) error {
 	stderr := cmd.ErrOrStderr()
-	px, err := parseProxy("--proxy", o.proxy)
+	dep, px, err := serveDeployment(o)
 	if err != nil {
 		return err
 	}
@@ -174,7 +201,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	// The spec.
 	var doc *spec.Document
 	if len(args) == 1 {
-		inputs, err := spec.Expand(args)
+		inputs, err := spec.Expand(cmd.Context(), args)
 		if err != nil {
 			return inputError(err)
 		}
@@ -187,9 +214,13 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	} else if doc, err = spec.Parse(proxy.SampleSpecName, proxy.SampleSpec, spec.Options{}); err != nil {
 		return inputError(fmt.Errorf("built-in sample spec: %w", err))
 	}
-	table, err := proxy.BuildTable(doc)
+	table, err := proxy.BuildTable(doc, dep.deployment())
 	if err != nil {
 		return inputError(err)
+	}
+	auth, err := serveAuth(o, stderr)
+	if err != nil {
+		return err
 	}
 
 	// The CORS flags, read and validated exactly as corsgate flags does.
@@ -214,7 +245,7 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 		mock = &proxy.Mock{CORS: o.mockCORS}
 	}
 	h, err := proxy.New(proxy.Options{Engine: engine, Table: table, Backend: backend, Mock: mock, Observe: obs, ObservePreflight: obsPF,
-		StdTransport: o.stdTransport, StdForward: o.stdForward})
+		StdTransport: o.stdTransport, StdForward: o.stdForward, Auth: auth.opts})
 	if err != nil {
 		return inputError(err)
 	}
@@ -234,7 +265,13 @@ func runServe(cmd *cobra.Command, env *Env, o *serveOptions, args []string) erro
 	if env.getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
+	if dep.Target == lint.TargetAPIGateway && policy.Preset != cors.PresetNone {
+		fmt.Fprintln(stderr, "warning: API Gateway takes no proxy flags: the gateway itself never answers preflights, so --cors_preset shows what ESPv2 would do, not what the gateway does")
+	}
 	fmt.Fprintln(stderr, describeServe(doc.Name, &policy, o.backend, o.mockCORS))
+	for _, l := range describeAuth(table, auth, px) {
+		fmt.Fprintln(stderr, l)
+	}
 	fmt.Fprintf(stderr, "listening on http://%s\n", ln.Addr())
 	serve := proxy.Serve
 	switch {

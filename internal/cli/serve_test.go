@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -102,26 +104,44 @@ func call(t *testing.T, method, url string, kv ...string) *http.Response {
 	return resp
 }
 
+// sampleKey and sampleToken are credentials the built-in sample accepts:
+// any non-empty API key (no --api-key), and an unsigned Firebase ID token
+// for its project (no --jwks, so the signature is not checked).
+const sampleKey = "key=k"
+
+func sampleToken() string {
+	enc := base64.RawURLEncoding.EncodeToString
+	claims := fmt.Sprintf(`{"iss":"https://securetoken.google.com/corsgate-demo","aud":"corsgate-demo","sub":"u1","exp":%d}`, time.Now().Add(time.Hour).Unix())
+	return "Bearer " + enc([]byte(`{"alg":"RS256","typ":"JWT"}`)) + "." + enc([]byte(claims)) + "." + enc([]byte("not checked"))
+}
+
 func TestServeEndToEnd(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.jsonl")
 	base, stderr, stop := startServe(t, "--cors_preset=basic", "--cors_allow_origin=http://localhost:3000", "--report", report)
 	const o = "http://localhost:3000"
+	tok := sampleToken()
 	if r := call(t, "OPTIONS", base+"/shelves/3", "Origin", o, "Access-Control-Request-Method", "PUT"); r.StatusCode != 200 ||
 		r.Header.Get("Access-Control-Allow-Origin") != o {
 		t.Errorf("preflight: %d %v", r.StatusCode, r.Header)
 	}
-	if r := call(t, "GET", base+"/shelves/1?page=2", "Origin", o, "Cookie", "a=b"); r.StatusCode != 200 {
+	if r := call(t, "GET", base+"/shelves/1?page=2&"+sampleKey, "Origin", o, "Cookie", "a=b", "Authorization", tok); r.StatusCode != 200 {
 		t.Errorf("GET: %d", r.StatusCode)
 	}
-	if r := call(t, "GET", base+"/shelves/1", "Origin", "http://evil.test"); r.StatusCode != 200 ||
+	if r := call(t, "GET", base+"/shelves/1?"+sampleKey, "Origin", "http://evil.test", "Authorization", tok); r.StatusCode != 200 ||
 		r.Header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("GET from another origin: %d %v", r.StatusCode, r.Header)
 	}
 	if r := call(t, "GET", base+"/nowhere", "Origin", o); r.StatusCode != 404 {
 		t.Errorf("unknown path: %d", r.StatusCode)
 	}
-	call(t, "GET", base+"/shelves/3")
-	call(t, "GET", base+"/shelves/2", "Origin", o)
+	call(t, "GET", base+"/shelves/3?"+sampleKey, "Authorization", tok)
+	call(t, "GET", base+"/shelves/2?"+sampleKey, "Origin", o, "Authorization", tok)
+	// Without credentials: ESPv2's jwt_authn answers, and the CORS filter
+	// (before it) still adds Allow-Origin for the allowed origin.
+	if r := call(t, "GET", base+"/shelves/4?"+sampleKey, "Origin", o); r.StatusCode != 401 ||
+		r.Header.Get("Access-Control-Allow-Origin") != o || !strings.HasPrefix(r.Header.Get("WWW-Authenticate"), `Bearer realm="http://`) {
+		t.Errorf("GET without a token: %d %v", r.StatusCode, r.Header)
+	}
 	if rc := stop(); rc != 0 {
 		t.Errorf("exit code %d after cancellation, want 0", rc)
 	}
@@ -133,6 +153,7 @@ func TestServeEndToEnd(t *testing.T) {
 		"GET /shelves/1 origin=http://evil.test 200 blocked ACAO_MISSING",
 		"GET /nowhere origin=http://localhost:3000 404 blocked ACAO_MISSING",
 		"GET /shelves/3 origin=- 200 not a CORS request",
+		"GET /shelves/4 origin=http://localhost:3000 401 allowed MISSING_VARY_ORIGIN",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, out)
@@ -153,8 +174,8 @@ func TestServeEndToEnd(t *testing.T) {
 		}
 		entries = append(entries, e)
 	}
-	if len(entries) != 6 {
-		t.Fatalf("%d report lines, want 6:\n%s", len(entries), data)
+	if len(entries) != 7 {
+		t.Fatalf("%d report lines, want 7:\n%s", len(entries), data)
 	}
 	for _, k := range []string{"time", "request", "response", "backend_reached", "verdict", "findings", "credentials", "route"} {
 		if _, ok := entries[0][k]; !ok {
@@ -169,7 +190,7 @@ func TestServeEndToEnd(t *testing.T) {
 		t.Errorf("GET entry (Cookie means include): %v", get)
 	}
 	req := get["request"].(map[string]any)
-	if req["method"] != "GET" || req["path"] != "/shelves/1" || req["query"] != "page=2" {
+	if req["method"] != "GET" || req["path"] != "/shelves/1" || req["query"] != "page=2&"+sampleKey {
 		t.Errorf("request: %v", req)
 	}
 	if h := req["headers"].(map[string]any); h["Origin"] == nil {
@@ -210,11 +231,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if f := entries[4]["findings"].([]any); len(f) != 0 || entries[4]["verdict"] != "not a CORS request" {
 		t.Errorf("non-CORS entry: %v", entries[4])
 	}
+	if e := entries[6]; e["route"] != "jwt-rejected" || e["backend_reached"] != false || e["verdict"] != "allowed" {
+		t.Errorf("rejected GET: %v", e)
+	}
 }
 
 func TestServeESPAndMockCORS(t *testing.T) {
 	base, stderr, stop := startServe(t, "--proxy", "esp", "--mock-cors", "*", "--cors_preset=basic")
-	r := call(t, "GET", base+"/shelves/3", "Origin", "http://localhost:3000")
+	r := call(t, "GET", base+"/shelves/3?"+sampleKey, "Origin", "http://localhost:3000", "Authorization", sampleToken())
 	if got := r.Header.Values("Access-Control-Allow-Origin"); len(got) != 2 {
 		t.Errorf("ESP adds Allow-Origin alongside the backend's: got %q", got)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/hugeheap"
-	"github.com/corsgate/corsgate/internal/safewrite"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
 	"github.com/corsgate/corsgate/lint"
@@ -26,14 +25,19 @@ type transformOptions struct {
 	noHugePages        bool
 	serviceName        string
 	target             string
+
+	// skipNonSpecs is --skip-non-specs (pre-commit hooks pass every changed file).
+	skipNonSpecs bool
 }
 
 const transformExitHelp = `Exit codes:
-  0  done (with --check: no file would change)
-  1  --check: at least one file would change
-  2  usage error, or a file the transform refuses to rewrite (no host, a layout it
-     cannot edit without touching other lines)
-  3  a file could not be read, parsed or written`
+  0    done (with --check: no file would change)
+  1    --check: at least one file would change
+  2    usage error, or a file the transform refuses to rewrite (no host, a layout it
+       cannot edit without touching other lines)
+  3    a file could not be read, parsed or written
+  130  interrupted by Ctrl-C (SIGINT); 143 stopped by SIGTERM. A file being rewritten
+       with -w is either rewritten whole or left as it was.`
 
 func newTransformCmd(env *Env) *cobra.Command {
 	o := &transformOptions{}
@@ -70,6 +74,7 @@ file would change. FILE may be - for standard input.
 	pf.BoolVarP(&o.write, "write", "w", false, "rewrite the files in place")
 	pf.BoolVar(&o.diff, "diff", false, "print a unified diff instead of the rewritten file")
 	pf.BoolVar(&o.check, "check", false, "print nothing; exit 1 if any file would change")
+	pf.BoolVar(&o.skipNonSpecs, "skip-non-specs", false, skipNonSpecsHelp)
 	pf.Int64Var(&o.maxSize, "max-size", spec.DefaultMaxSize, "largest spec file accepted, in bytes")
 	pf.StringVar(&o.serviceName, "service-name", "", "the service config name endpoint entries must carry (default: host); on API Gateway the managed service, API_ID-HASH.apigateway.PROJECT_ID.cloud.goog")
 	pf.StringVar(&o.target, "target", "", "product profile: endpoints-espv2 (default), endpoints-esp or api-gateway (on API Gateway the service name is not host: give --service-name)")
@@ -150,7 +155,7 @@ func newTransformSubcommand(env *Env, o *transformOptions, t transform.Transform
 			if o.check && (o.write || o.diff) {
 				return usageError("--check cannot be combined with --write or --diff")
 			}
-			return runTransform(cmd, o, t, opts, args)
+			return interruptible(cmd, func() error { return runTransform(cmd, o, t, opts, args) })
 		},
 	}
 	f := sub.Flags()
@@ -178,7 +183,13 @@ func newTransformSubcommand(env *Env, o *transformOptions, t transform.Transform
 // runTransform applies t to every file. A failure on one file is reported
 // and the others are still processed; the exit code is the worst outcome.
 func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform, opts transform.Options, args []string) error {
-	inputs, err := spec.Expand(args)
+	if o.skipNonSpecs {
+		var err error
+		if args, err = specArgs(cmd.Context(), args); err != nil {
+			return err
+		}
+	}
+	inputs, err := spec.Expand(cmd.Context(), args)
 	if err != nil {
 		return usageError("%v", err)
 	}
@@ -195,6 +206,9 @@ func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform
 	var notes []string
 	stdinUsed := false
 	for _, in := range inputs {
+		if err := cmd.Context().Err(); err != nil {
+			return err
+		}
 		if in.Path == "" {
 			if stdinUsed {
 				continue
@@ -235,7 +249,7 @@ func runTransform(cmd *cobra.Command, o *transformOptions, t transform.Transform
 				io.WriteString(stdout, yamledit.Unified("a/"+name, "b/"+name, src, res.Out))
 			}
 			if o.write && res.Changed {
-				if err := safewrite.Replace(in.Path, src, res.Out); err != nil {
+				if err := replaceFile(cmd.Context(), in.Path, src, res.Out); err != nil {
 					fail(ExitInput, err)
 				}
 			}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,7 +89,7 @@ func lintFiles(t *testing.T, paths ...string) ([]*spec.Document, []lint.Diagnost
 		}
 		docs = append(docs, d)
 	}
-	ds, err := lint.Run(docs, rules.All(), nil, nil)
+	ds, err := lint.Run(context.Background(), docs, rules.All(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

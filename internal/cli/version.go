@@ -24,11 +24,17 @@ func newVersionCmd(env *Env) *cobra.Command {
 	}
 }
 
-// versionInfo prefers ldflags values and falls back to the module build info
-// (go install …@version records the module version and VCS stamps).
+// readBuildInfo is debug.ReadBuildInfo; tests replace it to check each way a
+// binary can be built.
+var readBuildInfo = debug.ReadBuildInfo
+
+// versionInfo prefers ldflags values (release builds) and falls back to the
+// module build info: `go install …@vX.Y.Z` records the module version, a build
+// in a checkout records the VCS revision and time (and, since Go 1.24, a
+// pseudo-version).
 func versionInfo(env *Env) (version, commit, date string) {
 	version, commit, date = env.Version, env.Commit, env.Date
-	if bi, ok := debug.ReadBuildInfo(); ok {
+	if bi, ok := readBuildInfo(); ok {
 		if version == "" && bi.Main.Version != "" {
 			version = bi.Main.Version
 		}

@@ -50,14 +50,33 @@ type Options struct {
 	// Color turns on ANSI colours (text only). The CLI decides it from
 	// --color, NO_COLOR and whether the stream is a terminal.
 	Color bool
-	// Files are the names of every file that was linted, in order (JUnit
-	// reports files without findings as passing test cases; text and JSON
-	// count them).
+	// Files are the names of every file that was read and linted, in order
+	// (JUnit reports files without findings as passing test cases; text and
+	// JSON count them).
 	Files []string
+	// Failures are the inputs that could not be read. They were not
+	// checked, so no format may look clean while there are any: each one
+	// prints them (and the CLI exits 3).
+	Failures []Failure
+	// FailOn is lint's --fail-on: in JUnit only findings at or above it are
+	// failing test cases. SeverityNone (the zero value, --fail-on none)
+	// fails none.
+	FailOn lint.Severity
 	// Rules describe the rule IDs that may appear (SARIF tool.driver.rules).
 	Rules []*lint.Rule
 	// Version of corsgate (SARIF tool.driver.version).
 	Version string
+}
+
+// Failure is an input that could not be read, and why.
+type Failure struct {
+	File    string `json:"file"`
+	Message string `json:"message"`
+}
+
+// fails reports whether a finding fails the run (JUnit failures).
+func (o Options) fails(d lint.Diagnostic) bool {
+	return o.FailOn != lint.SeverityNone && d.Severity >= o.FailOn
 }
 
 // Print writes diagnostics (already sorted by lint.Run) in format f.

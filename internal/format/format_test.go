@@ -7,9 +7,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/corsgate/corsgate/lint"
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -18,10 +20,10 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 var sampleRules = []*lint.Rule{
-	{ID: "endpoints-name-matches-host", Ref: "E3", Category: lint.CategoryEndpoints, Severity: lint.Error,
+	{ID: "endpoints-name-matches-host", Category: lint.CategoryEndpoints, Severity: lint.Error,
 		Doc: "Checks that every x-google-endpoints[].name equals host exactly, case included.", Details: "ESPv2 ignores allowCors otherwise.",
-		Bad: "host: a\nx-google-endpoints:\n- name: b\n", Good: "host: a\nx-google-endpoints:\n- name: a\n", Source: "esp-v2"},
-	{ID: "endpoints-target-ipv4", Category: lint.CategoryEndpoints, Severity: lint.Warning, Doc: "Checks target.", Bad: "target: x", Good: "target: 1.2.3.4", Source: "docs"},
+		Bad: "host: a\nx-google-endpoints:\n- name: b\n", Good: "host: a\nx-google-endpoints:\n- name: a\n", Sources: []lint.Source{lint.Code(lint.ESPv2, "src/go/configinfo/service_info.go", "processEndpoints")}},
+	{ID: "endpoints-target-ipv4", Category: lint.CategoryEndpoints, Severity: lint.Warning, Doc: "Checks target.", Bad: "target: x", Good: "target: 1.2.3.4", Sources: []lint.Source{lint.Doc("docs", "https://cloud.google.com/endpoints/docs/openapi/cloud-goog-dns-configure")}},
 }
 
 var sampleDiags = []lint.Diagnostic{
@@ -31,16 +33,20 @@ var sampleDiags = []lint.Diagnostic{
 	{RuleID: "spec-parse", Severity: lint.Info, Message: "multi\nline", File: "b.json", Line: 3},
 }
 
+// sampleFailures are inputs that could not be read.
+var sampleFailures = []Failure{{File: "missing.yaml", Message: "no such file or directory"}, {File: "api/secret.yaml", Message: "permission denied"}}
+
 func TestGolden(t *testing.T) {
 	for _, name := range Names() {
 		f, _ := Parse(name)
 		for _, c := range []struct {
-			suffix string
-			ds     []lint.Diagnostic
-		}{{"", sampleDiags}, {"-empty", nil}} {
+			suffix   string
+			ds       []lint.Diagnostic
+			failures []Failure
+		}{{"", sampleDiags, nil}, {"-empty", nil, nil}, {"-unread", nil, sampleFailures}, {"-unread-findings", sampleDiags[:1], sampleFailures[:1]}} {
 			t.Run(name+c.suffix, func(t *testing.T) {
 				var buf bytes.Buffer
-				opts := Options{Files: []string{"api/openapi.yaml", "b.json", "clean.yaml"}, Rules: sampleRules, Version: "v1.2.3"}
+				opts := Options{Files: []string{"api/openapi.yaml", "b.json", "clean.yaml"}, Failures: c.failures, FailOn: lint.Warning, Rules: sampleRules, Version: "v1.2.3"}
 				if err := Print(&buf, f, c.ds, opts); err != nil {
 					t.Fatal(err)
 				}
@@ -69,23 +75,20 @@ func TestGolden(t *testing.T) {
 }
 
 // TestSARIFSchema validates the SARIF output against the official SARIF
-// 2.1.0 JSON Schema (shared/schemas next to the repository, or a copy).
+// 2.1.0 JSON Schema (in the shared folder next to the repository).
 func TestSARIFSchema(t *testing.T) {
-	schemaPath := filepath.Join("..", "..", "..", "shared", "schemas", "sarif-schema-2.1.0.json")
-	if _, err := os.Stat(schemaPath); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("SARIF schema not found: %v", err)
-		}
-		t.Skip("SARIF schema not found next to the repository")
-	}
+	schemaPath := testenv.Shared(t, "schemas", "sarif-schema-2.1.0.json")
 	c := jsonschema.NewCompiler()
 	sch, err := c.Compile(schemaPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ds := range [][]lint.Diagnostic{sampleDiags, nil} {
+	for _, c := range []struct {
+		ds       []lint.Diagnostic
+		failures []Failure
+	}{{sampleDiags, nil}, {nil, nil}, {nil, sampleFailures}, {sampleDiags, sampleFailures}} {
 		var buf bytes.Buffer
-		if err := Print(&buf, SARIF, ds, Options{Rules: sampleRules, Version: "v1"}); err != nil {
+		if err := Print(&buf, SARIF, c.ds, Options{Rules: sampleRules, Version: "v1", Failures: c.failures}); err != nil {
 			t.Fatal(err)
 		}
 		inst, err := jsonschema.UnmarshalJSON(&buf)
@@ -110,17 +113,69 @@ func TestSARIFSchema(t *testing.T) {
 	}
 }
 
-func TestJUnitParses(t *testing.T) {
-	var buf bytes.Buffer
-	if err := Print(&buf, JUnit, sampleDiags, Options{Files: []string{"api/openapi.yaml", "clean.yaml"}}); err != nil {
-		t.Fatal(err)
+// TestJUnitFailOn: only findings at or above --fail-on are failures (the
+// sample has an error, two warnings and an info); the others are passing
+// test cases that still show the finding; an unreadable input is an error.
+func TestJUnitFailOn(t *testing.T) {
+	for _, c := range []struct {
+		failOn   lint.Severity
+		failures int
+	}{{lint.SeverityNone, 0}, {lint.Error, 1}, {lint.Warning, 3}, {lint.Info, 4}} {
+		t.Run(c.failOn.String(), func(t *testing.T) {
+			var buf bytes.Buffer
+			opts := Options{Files: []string{"api/openapi.yaml", "clean.yaml"}, Failures: sampleFailures[:1], FailOn: c.failOn}
+			if err := Print(&buf, JUnit, sampleDiags, opts); err != nil {
+				t.Fatal(err)
+			}
+			var s junitSuites
+			if err := xml.Unmarshal(buf.Bytes(), &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Tests != 6 || s.Failures != c.failures || s.Errors != 1 {
+				t.Errorf("tests=%d failures=%d errors=%d, want 6, %d and 1", s.Tests, s.Failures, s.Errors, c.failures)
+			}
+			shown := 0
+			for _, suite := range s.Suites {
+				for _, tc := range suite.Cases {
+					if tc.Failure != nil || tc.SystemOut != "" {
+						shown++
+					}
+				}
+			}
+			if shown != len(sampleDiags) {
+				t.Errorf("%d findings shown as failure or system-out, want %d", shown, len(sampleDiags))
+			}
+		})
 	}
-	var s junitSuites
-	if err := xml.Unmarshal(buf.Bytes(), &s); err != nil {
-		t.Fatal(err)
-	}
-	if s.Tests != 5 || s.Failures != 4 {
-		t.Errorf("tests=%d failures=%d, want 5 and 4", s.Tests, s.Failures)
+}
+
+// What each format says when everything was read.
+var (
+	cleanText  = regexp.MustCompile(`no problems found`)
+	cleanSARIF = regexp.MustCompile(`"executionSuccessful": true`)
+	cleanJSON  = regexp.MustCompile(`"failures": 0`)
+	cleanJUnit = regexp.MustCompile(`<testsuites [^>]*errors="0"`)
+)
+
+// TestFailuresInEveryFormat: an input that could not be read is in the
+// report of every format, with its name and the reason, and nothing looks
+// clean.
+func TestFailuresInEveryFormat(t *testing.T) {
+	for _, name := range Names() {
+		f, _ := Parse(name)
+		var buf bytes.Buffer
+		if err := Print(&buf, f, nil, Options{Files: []string{"clean.yaml"}, Failures: sampleFailures[:1], FailOn: lint.Error}); err != nil {
+			t.Fatal(err)
+		}
+		out := buf.String()
+		if !strings.Contains(out, "missing.yaml") || !strings.Contains(out, "no such file or directory") {
+			t.Errorf("%s: the failure is missing:\n%s", name, out)
+		}
+		for _, clean := range []*regexp.Regexp{cleanText, cleanSARIF, cleanJSON, cleanJUnit} {
+			if m := clean.FindString(out); m != "" {
+				t.Errorf("%s: output says %q:\n%s", name, m, out)
+			}
+		}
 	}
 }
 

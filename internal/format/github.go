@@ -10,7 +10,8 @@ import (
 )
 
 // printGitHub writes GitHub Actions workflow commands, one annotation per
-// diagnostic: ::error file=F,line=L,col=C,title=ID::message.
+// diagnostic (::error file=F,line=L,col=C,title=ID::message) and an error
+// annotation per input that could not be read.
 func printGitHub(w io.Writer, ds []lint.Diagnostic, o Options) error {
 	bw := bufio.NewWriter(w)
 	for _, d := range ds {
@@ -34,6 +35,9 @@ func printGitHub(w io.Writer, ds []lint.Diagnostic, o Options) error {
 			msg = fmt.Sprintf("argument %d: %s", d.Arg, msg)
 		}
 		fmt.Fprintf(bw, "::%s %s::%s\n", level, strings.Join(props, ","), escapeData(msg+" ["+d.RuleID+"]"))
+	}
+	for _, f := range o.Failures {
+		fmt.Fprintf(bw, "::error file=%s,title=%s::%s\n", escapeProperty(f.File), "corsgate", escapeData("cannot read: "+f.Message))
 	}
 	return bw.Flush()
 }

@@ -13,6 +13,7 @@ type junitSuites struct {
 	Name     string       `xml:"name,attr"`
 	Tests    int          `xml:"tests,attr"`
 	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
 	Suites   []junitSuite `xml:"testsuite"`
 }
 
@@ -20,6 +21,7 @@ type junitSuite struct {
 	Name     string      `xml:"name,attr"`
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -27,6 +29,8 @@ type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
+	Error     *junitFailure `xml:"error,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
@@ -35,41 +39,57 @@ type junitFailure struct {
 	Text    string `xml:",chardata"`
 }
 
-// printJUnit writes one test suite per file and one failing test case per
-// diagnostic; a file without findings gets one passing case.
+// printJUnit writes one test suite per file and one test case per
+// diagnostic: a failing one (<failure>) when the finding is at or above
+// --fail-on, else a passing one that shows the finding in <system-out>. A
+// file without findings gets one passing case, a file that could not be
+// read one case with an <error>.
 func printJUnit(w io.Writer, ds []lint.Diagnostic, o Options) error {
 	byFile := map[string][]lint.Diagnostic{}
+	unread := map[string]string{}
 	var order []string
-	for _, f := range o.Files {
+	addFile := func(f string) {
 		if _, ok := byFile[f]; !ok {
 			byFile[f] = nil
 			order = append(order, f)
 		}
 	}
+	for _, f := range o.Files {
+		addFile(f)
+	}
+	for _, f := range o.Failures {
+		addFile(f.File)
+		unread[f.File] = f.Message
+	}
 	for _, d := range ds {
-		if _, ok := byFile[d.File]; !ok {
-			order = append(order, d.File)
-		}
+		addFile(d.File)
 		byFile[d.File] = append(byFile[d.File], d)
 	}
 	out := junitSuites{Name: "corsgate lint"}
 	for _, f := range order {
 		s := junitSuite{Name: f}
-		if len(byFile[f]) == 0 {
+		if msg, ok := unread[f]; ok {
+			s.Cases = append(s.Cases, junitCase{Name: "corsgate lint", ClassName: f,
+				Error: &junitFailure{Message: "cannot read: " + msg, Type: "unreadable", Text: f + ": cannot read: " + msg}})
+			s.Errors++
+		} else if len(byFile[f]) == 0 {
 			s.Cases = append(s.Cases, junitCase{Name: "corsgate lint", ClassName: f})
 		}
 		for _, d := range byFile[f] {
-			s.Cases = append(s.Cases, junitCase{
-				Name:      fmt.Sprintf("%s %s", d.RuleID, Location(d)),
-				ClassName: f,
-				Failure: &junitFailure{Message: d.Message, Type: d.Severity.String(),
-					Text: fmt.Sprintf("%s: %s: %s [%s]", Location(d), d.Severity, d.Message, d.RuleID)},
-			})
-			s.Failures++
+			text := fmt.Sprintf("%s: %s: %s [%s]", Location(d), d.Severity, d.Message, d.RuleID)
+			c := junitCase{Name: fmt.Sprintf("%s %s", d.RuleID, Location(d)), ClassName: f}
+			if o.fails(d) {
+				c.Failure = &junitFailure{Message: d.Message, Type: d.Severity.String(), Text: text}
+				s.Failures++
+			} else {
+				c.SystemOut = text
+			}
+			s.Cases = append(s.Cases, c)
 		}
 		s.Tests = len(s.Cases)
 		out.Tests += s.Tests
 		out.Failures += s.Failures
+		out.Errors += s.Errors
 		out.Suites = append(out.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {

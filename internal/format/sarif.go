@@ -11,7 +11,8 @@ import (
 )
 
 // SARIF 2.1.0 as GitHub code scanning accepts it: tool.driver.rules with help
-// text, results with ruleId, ruleIndex, level and a physicalLocation region.
+// text, results with ruleId, ruleIndex, level and a physicalLocation region,
+// and one invocation that is unsuccessful when an input could not be read.
 
 type sarifLog struct {
 	Schema  string     `json:"$schema"`
@@ -20,9 +21,23 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	ColumnKind  string            `json:"columnKind"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says whether the run did all its work: it did not when an
+// input could not be read, and a notification names each such input.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications,omitempty"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations"`
 }
 
 type sarifTool struct {
@@ -161,10 +176,19 @@ func printSARIF(w io.Writer, ds []lint.Diagnostic, o Options) error {
 		res.Locations = []sarifLocation{loc}
 		results = append(results, res)
 	}
+	inv := sarifInvocation{ExecutionSuccessful: len(o.Failures) == 0}
+	for _, f := range o.Failures {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{
+			Level:     "error",
+			Message:   sarifText{Text: f.File + ": cannot read: " + f.Message},
+			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifact{URI: sarifURI(f.File)}}}},
+		})
+	}
 	log := sarifLog{
 		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
 		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: results}},
+		Runs: []sarifRun{{Tool: sarifTool{Driver: driver}, Invocations: []sarifInvocation{inv},
+			ColumnKind: "unicodeCodePoints", Results: results}},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

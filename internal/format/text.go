@@ -43,20 +43,30 @@ func (p palette) severity(s lint.Severity) *color.Color {
 	return p.info
 }
 
-// printText writes "file:line:col: severity: message [rule-id]" lines and a
-// summary line.
+// printText writes "file:line:col: severity: message [rule-id]" lines, a
+// "file: error: cannot read: reason" line for each input that could not be
+// read, and a summary line ("no problems found" only when everything was
+// read and nothing was found).
 func printText(w io.Writer, ds []lint.Diagnostic, o Options) error {
 	bw := bufio.NewWriter(w)
 	p := newPalette(o.Color)
 	for _, d := range ds {
 		fmt.Fprintf(bw, "%s: %s: %s %s\n", p.loc.Sprint(Location(d)), p.severity(d.Severity).Sprint(d.Severity), strings.ReplaceAll(d.Message, "\n", " "), p.rule.Sprintf("[%s]", d.RuleID))
 	}
+	for _, f := range o.Failures {
+		fmt.Fprintf(bw, "%s: %s: cannot read: %s\n", p.loc.Sprint(f.File), p.err.Sprint("error"), strings.ReplaceAll(f.Message, "\n", " "))
+	}
 	e, wn, in := lint.Counts(ds)
 	files := len(o.Files)
-	if len(ds) == 0 {
+	switch {
+	case len(ds) == 0 && len(o.Failures) == 0:
 		fmt.Fprintf(bw, "no problems found in %s\n", plural(files, "file"))
-	} else {
-		fmt.Fprintf(bw, "%s, %s, %s in %s\n", p.err.Sprint(plural(e, "error")), p.warn.Sprint(plural(wn, "warning")), p.info.Sprint(plural(in, "info")), plural(files, "file"))
+	default:
+		fmt.Fprintf(bw, "%s, %s, %s in %s", p.err.Sprint(plural(e, "error")), p.warn.Sprint(plural(wn, "warning")), p.info.Sprint(plural(in, "info")), plural(files, "file"))
+		if n := len(o.Failures); n > 0 {
+			fmt.Fprintf(bw, "; %s", p.err.Sprintf("%s could not be read", plural(n, "file")))
+		}
+		bw.WriteString("\n")
 	}
 	return bw.Flush()
 }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/corsgate/corsgate/cors"
 )
@@ -109,4 +110,52 @@ func BenchmarkEndToEnd(b *testing.B) {
 	b.Run("proxied-get", func(b *testing.B) {
 		run(b, "GET", http.Header{"Origin": {appOrigin}}, 200)
 	})
+}
+
+// BenchmarkAuth measures requests to operations that require credentials:
+// an API key that is accepted (the request is proxied) or missing (the
+// proxy's 401), and a JWT that is accepted (parsed and checked, then
+// proxied) or missing.
+func BenchmarkAuth(b *testing.B) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
+	b.Cleanup(backend.Close)
+	e, err := cors.NewEngine(preset(cors.ESPv2, func(p *cors.Policy) { p.AllowOrigin = appOrigin }))
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, _ := url.Parse(backend.URL)
+	h, err := New(Options{Engine: e, Table: loadTable(b, authSpecWith(false)), Backend: u, Auth: AuthOptions{Now: func() time.Time { return t0 }}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := func(target, authz string) *http.Request {
+		r := httptest.NewRequest("GET", target, nil)
+		r.Header.Set("Origin", appOrigin)
+		if authz != "" {
+			r.Header.Set("Authorization", authz)
+		}
+		return r
+	}
+	for _, tc := range []struct {
+		name string
+		r    *http.Request
+		want int
+	}{
+		{"key-accepted", req("/v1/keyed?key=k", ""), 200},
+		{"key-missing-401", req("/v1/keyed", ""), 401},
+		{"jwt-accepted", req("/v1/jwt", "Bearer "+tokenFor(b, nil)), 200},
+		{"jwt-missing-401", req("/v1/jwt", ""), 401},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			w := &discardWriter{h: http.Header{}}
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, tc.r)
+			}
+			if w.code != tc.want {
+				b.Fatalf("status %d, want %d", w.code, tc.want)
+			}
+		})
+	}
 }

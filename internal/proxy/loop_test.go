@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -28,50 +29,62 @@ func TestServeLocal(t *testing.T) {
 	u, _ := url.Parse(b.srv.URL)
 	origins := []string{"", appOrigin, "https://evil.example"}
 	methods := []string{"GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PATCH"}
-	paths := []string{"/v1/shelves", "/v1/shelves/7", "/v1/shelves/7/books/a/b", "/v1/nowhere", "/other", "/v1/shelves/a%2Fb"}
 	acrms := []string{"", "PUT", "GET"}
 	checked := map[bool]int{}
-	for _, proxy := range []cors.Proxy{cors.ESPv2, cors.ESP} {
-		for _, allowCors := range []bool{false, true} {
-			for _, regex := range []bool{false, true} {
-				p := preset(proxy, func(p *cors.Policy) { p.AllowOrigin = appOrigin })
-				if regex {
-					p.Preset, p.AllowOrigin, p.AllowOriginRegex = cors.PresetRegex, "", `https://app\.example\.com`
-				}
-				e, err := cors.NewEngine(p)
-				if err != nil {
-					t.Fatal(err)
-				}
-				h, err := New(Options{Engine: e, Table: loadTable(t, testSpec(allowCors, "")), Backend: u})
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, m := range methods {
-					for _, path := range paths {
-						for _, o := range origins {
-							for _, acrm := range acrms {
-								r := httptest.NewRequest(m, path, nil)
-								if o != "" {
-									r.Header.Set("Origin", o)
-								}
-								if acrm != "" {
-									r.Header.Set("Access-Control-Request-Method", acrm)
-								}
-								before := b.reached()
-								w := httptest.NewRecorder()
-								local := h.serveLocal(w, r)
-								if !local {
-									if w.Code != 200 || len(w.Header()) != 0 || w.Body.Len() != 0 || b.reached() != before {
-										t.Fatalf("serveLocal declined %s %s but wrote or forwarded", m, path)
+	apis := []struct {
+		spec  func(allowCors bool) string
+		paths []string
+	}{
+		{func(allowCors bool) string { return testSpec(allowCors, "") },
+			[]string{"/v1/shelves", "/v1/shelves/7", "/v1/shelves/7/books/a/b", "/v1/nowhere", "/other", "/v1/shelves/a%2Fb"}},
+		// Operations that require credentials: a rejection is local, an
+		// accepted key goes to the backend.
+		{authSpecWith, []string{"/v1/keyed", "/v1/keyed?key=k", "/v1/jwt", "/v1/secured-options", "/v1/secured-options?key=k"}},
+	}
+	for _, api := range apis {
+		paths := api.paths
+		for _, proxy := range []cors.Proxy{cors.ESPv2, cors.ESP} {
+			for _, allowCors := range []bool{false, true} {
+				for _, regex := range []bool{false, true} {
+					p := preset(proxy, func(p *cors.Policy) { p.AllowOrigin = appOrigin })
+					if regex {
+						p.Preset, p.AllowOrigin, p.AllowOriginRegex = cors.PresetRegex, "", `https://app\.example\.com`
+					}
+					e, err := cors.NewEngine(p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					h, err := New(Options{Engine: e, Table: loadTable(t, api.spec(allowCors)), Backend: u})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range methods {
+						for _, path := range paths {
+							for _, o := range origins {
+								for _, acrm := range acrms {
+									r := httptest.NewRequest(m, path, nil)
+									if o != "" {
+										r.Header.Set("Origin", o)
 									}
-									h.ServeHTTP(httptest.NewRecorder(), r)
+									if acrm != "" {
+										r.Header.Set("Access-Control-Request-Method", acrm)
+									}
+									before := b.reached()
+									w := httptest.NewRecorder()
+									local := h.serveLocal(w, r)
+									if !local {
+										if w.Code != 200 || len(w.Header()) != 0 || w.Body.Len() != 0 || b.reached() != before {
+											t.Fatalf("serveLocal declined %s %s but wrote or forwarded", m, path)
+										}
+										h.ServeHTTP(httptest.NewRecorder(), r)
+									}
+									reached := b.reached() > before
+									if local == reached {
+										t.Errorf("%v allowCors=%v regex=%v %s %s origin %q acrm %q: serveLocal %v, backend reached %v",
+											proxy, allowCors, regex, m, path, o, acrm, local, reached)
+									}
+									checked[local]++
 								}
-								reached := b.reached() > before
-								if local == reached {
-									t.Errorf("%v allowCors=%v regex=%v %s %s origin %q acrm %q: serveLocal %v, backend reached %v",
-										proxy, allowCors, regex, m, path, o, acrm, local, reached)
-								}
-								checked[local]++
 							}
 						}
 					}
@@ -329,6 +342,16 @@ func rawTestHeads() []string {
 // rawHandlers are handlers over the policies and proxies the raw preflight
 // path must agree on; opts, if set, adjusts each one's options.
 func rawHandlers(t testing.TB, opts func(*Options)) []*Handler {
+	return rawHandlersFor(t, func(allowCors bool) string { return testSpec(allowCors, "") }, opts)
+}
+
+// securedHandlers are rawHandlers over authSpec, whose operations require
+// API keys and JWTs (checked at t0).
+func securedHandlers(t testing.TB) []*Handler {
+	return rawHandlersFor(t, authSpecWith, func(o *Options) { o.Auth.Now = func() time.Time { return t0 } })
+}
+
+func rawHandlersFor(t testing.TB, specFor func(allowCors bool) string, opts func(*Options)) []*Handler {
 	b := newBackend(t, "")
 	u, _ := url.Parse(b.srv.URL)
 	var hs []*Handler
@@ -345,7 +368,7 @@ func rawHandlers(t testing.TB, opts func(*Options)) []*Handler {
 				if err != nil {
 					t.Fatal(err)
 				}
-				o := Options{Engine: e, Table: loadTable(t, testSpec(allowCors, "")), Backend: u}
+				o := Options{Engine: e, Table: loadTable(t, specFor(allowCors)), Backend: u}
 				if opts != nil {
 					opts(&o)
 				}
@@ -424,7 +447,10 @@ func FuzzPreflightRaw(f *testing.F) {
 	f.Add([]byte("OPTIONS /v1/shelves HTTP/1.1\r\nHost: h\r\ncookie: x\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\nAccess-Control-Request-Private-Network: true\r\n\r\n"))
 	f.Add([]byte("OPTIONS //v1/x/../shelves/ HTTP/1.1\r\nHost: h\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
 	f.Add([]byte("POST /v1/shelves HTTP/1.1\r\nHost: h\r\nX-HTTP-Method-Override: OPTIONS\r\nOrigin: " + appOrigin + "\r\nAccess-Control-Request-Method: PUT\r\n\r\n"))
-	hs := rawHandlers(f, nil)
+	for _, head := range authTestHeads(f)[:40] {
+		f.Add([]byte(head))
+	}
+	hs := append(rawHandlers(f, nil), securedHandlers(f)...)
 	observed := newObservedHandlers(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		end := headEnd(data)
@@ -548,4 +574,133 @@ func (o *observedHandlers) check(t testing.TB, h *Handler, head []byte) bool {
 		t.Fatalf("head %q: the full path answered on route %q", head, full.Route)
 	}
 	return true
+}
+
+// authTestHeads are request heads at authSpec's operations: with and
+// without API keys and tokens (valid, malformed, expired), preflights from
+// allowed and other origins, and paths ESPv2 normalises.
+func authTestHeads(t testing.TB) []string {
+	good := tokenFor(t, nil)
+	expired := tokenFor(t, func(c map[string]any) { c["exp"] = t0.Unix() - 3600 })
+	var heads []string
+	for _, m := range []string{"GET", "OPTIONS"} {
+		for _, path := range []string{"/v1/keyed", "/v1/keyed?key=k", "/v1/keyed?key=", "/v1/jwt?x=1", "/v1/both?key=k",
+			"/v1/secured-options", "/v1/secured-options?key=k", "//v1/./jwt/", "/v1/open"} {
+			for _, o := range []string{"", "Origin: " + appOrigin + "\r\n", "Origin: https://evil.example\r\n"} {
+				for _, pre := range []string{"", "Access-Control-Request-Method: GET\r\n"} {
+					for _, cred := range []string{"", "Authorization: Bearer " + good + "\r\n", "Authorization: Bearer x.y.z\r\n",
+						"Authorization: Bearer " + expired + "\r\n", "X-Api-Key: k\r\n"} {
+						heads = append(heads, m+" "+path+" HTTP/1.1\r\nHost: h\r\n"+o+pre+cred+"\r\n")
+					}
+				}
+			}
+		}
+	}
+	return heads
+}
+
+// TestAuthRawSameAnswer: at operations that require credentials the raw
+// head path answers only what the CORS filter (or nginx) answers before any
+// check, with the full path's bytes; every credential rejection comes from
+// the full path.
+func TestAuthRawSameAnswer(t *testing.T) {
+	hs := securedHandlers(t)
+	rejected, raws := 0, 0
+	for _, h := range hs {
+		for _, head := range authTestHeads(t) {
+			full, fok := answerBytes(h, []byte(head), false)
+			raw, ok := answerBytes(h, []byte(head), true)
+			if fok && (strings.Contains(full, "Jwt") || strings.Contains(full, "JWT") || strings.Contains(full, "API key")) {
+				rejected++
+				if ok {
+					t.Fatalf("head %q: a credential rejection answered from the raw head:\n%s", head, raw)
+				}
+			}
+			if ok {
+				raws++
+				if !fok || raw != full {
+					t.Fatalf("head %q:\nraw path:\n%s\nfull path (answers %v):\n%s", head, raw, fok, full)
+				}
+			}
+		}
+	}
+	if rejected < 100 || raws < 50 {
+		t.Errorf("the matrix is thin: %d rejections, %d raw answers", rejected, raws)
+	}
+}
+
+// TestAuthAnswersSameEveryWay: a credential rejection is the same bytes
+// (Date aside) from the event loop and from the goroutine server, and the
+// same status, fields and body from net/http's server (which orders the
+// fields its own way).
+func TestAuthAnswersSameEveryWay(t *testing.T) {
+	h := securedHandlers(t)[0] // ESPv2, no allowCors, basic preset for appOrigin
+	servers := map[string]func(context.Context, net.Listener, http.Handler, time.Duration) error{
+		"event loop": Serve, "goroutines": ServeGoroutines, "net/http": ServeStd,
+	}
+	addrs := map[string]string{}
+	for name, serve := range servers {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- serve(ctx, ln, h, time.Second) }()
+		t.Cleanup(func() { cancel(); <-done })
+		addrs[name] = ln.Addr().String()
+	}
+	compared := 0
+	for _, head := range authTestHeads(t) {
+		if !strings.Contains(head, "keyed") && !strings.Contains(head, "jwt") {
+			continue
+		}
+		head = strings.Replace(head, "\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1)
+		first := roundTrip(t, addrs["event loop"], head)
+		for _, name := range []string{"goroutines", "net/http"} {
+			got := roundTrip(t, addrs[name], head)
+			a, b := first, got
+			if name == "net/http" {
+				a, b = sortedHead(a), sortedHead(b)
+			}
+			if a != b {
+				t.Fatalf("head %q:\nevent loop:\n%s\n%s:\n%s", head, first, name, got)
+			}
+		}
+		if strings.Contains(first, " 401 ") || strings.Contains(first, " 403 ") {
+			compared++
+		}
+	}
+	if compared < 20 {
+		t.Errorf("only %d rejections compared", compared)
+	}
+}
+
+// roundTrip sends head on a new connection and returns the whole answer,
+// the Date line removed.
+func roundTrip(t *testing.T, addr, head string) string {
+	t.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	io.WriteString(c, head)
+	out, _ := io.ReadAll(c)
+	var lines []string
+	for _, l := range strings.Split(string(out), "\r\n") {
+		if !strings.HasPrefix(l, "Date: ") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sortedHead is an answer with its header fields sorted.
+func sortedHead(s string) string {
+	head, body, _ := strings.Cut(s, "\n\n")
+	lines := strings.Split(head, "\n")
+	sort.Strings(lines[1:])
+	return strings.Join(lines, "\n") + "\n\n" + body
 }

@@ -8,130 +8,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/corsgate/corsgate/cors"
+	"github.com/corsgate/corsgate/internal/testenv"
 	"github.com/google/go-cmp/cmp"
 )
-
-// nginxPath finds Debian's nginx; without it the test skips, or fails when
-// CI=true (tests that need an installed program must not skip in CI).
-func nginxPath(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("nginx")
-	if err != nil {
-		if _, serr := os.Stat("/usr/sbin/nginx"); serr == nil {
-			return "/usr/sbin/nginx"
-		}
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("nginx not found (CI=true, so this fails instead of skipping; apt-get install -y nginx): %v", err)
-		}
-		t.Skipf("nginx not found (apt-get install -y nginx to run this test): %v", err)
-	}
-	return p
-}
-
-// espNginxConf is the server block ESP v1 generates for --cors_preset=basic
-// (cloudendpoints/esp start_esp/nginx-auto.conf.template, as in
-// start_esp/test/testdata/expected_cors_preset_basic_nginx.conf), with the
-// ESP module's own directives left out, in front of one upstream.
-const espNginxConf = `daemon off;
-master_process off;
-worker_processes 1;
-pid {{DIR}}/nginx.pid;
-error_log {{DIR}}/error.log warn;
-events { worker_connections 64; }
-http {
-  access_log off;
-  server_tokens off;
-  client_body_temp_path {{DIR}}/body;
-  proxy_temp_path {{DIR}}/proxy;
-  fastcgi_temp_path {{DIR}}/fastcgi;
-  uwsgi_temp_path {{DIR}}/uwsgi;
-  scgi_temp_path {{DIR}}/scgi;
-  upstream app_server0 {
-    server {{BACKEND}};
-    keepalive 16;
-  }
-  server {
-    listen {{LISTEN}};
-    location / {
-      set $cors "unset";
-      set $cors "true";
-      set $allow_origin "{{ORIGIN}}";
-      if ($request_method = 'OPTIONS') {
-        set $cors "${cors}options";
-      }
-      if ($cors = "trueoptions") {
-        add_header 'Access-Control-Max-Age' 1728000;
-        add_header 'Access-Control-Allow-Origin' "$allow_origin";
-        add_header 'Access-Control-Allow-Methods' '{{METHODS}}';
-        add_header 'Access-Control-Allow-Headers' '{{HEADERS}}';
-        add_header 'Content-Type' 'text/plain; charset=utf-8';
-        add_header 'Content-Length' 0;
-        return 204;
-      }
-      if ($cors = "true") {
-        add_header 'Access-Control-Allow-Origin' "$allow_origin" always;
-        add_header 'Access-Control-Allow-Methods' '{{METHODS}}' always;
-        add_header 'Access-Control-Allow-Headers' '{{HEADERS}}' always;
-        add_header 'Access-Control-Expose-Headers' '{{EXPOSE}}' always;
-      }
-      proxy_pass http://app_server0;
-      proxy_redirect off;
-      proxy_set_header Host $host;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-`
 
 // startNginx runs nginx configured as ESP v1 (basic preset, origin) in
 // front of backend and returns its address.
 func startNginx(t *testing.T, backend, origin string) string {
 	t.Helper()
-	bin := nginxPath(t)
-	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	conf := strings.NewReplacer("{{DIR}}", dir, "{{BACKEND}}", backend, "{{LISTEN}}", addr, "{{ORIGIN}}", origin,
-		"{{METHODS}}", cors.DefaultAllowMethods, "{{HEADERS}}", cors.DefaultAllowHeadersESP,
-		"{{EXPOSE}}", cors.DefaultExposeHeaders).Replace(espNginxConf)
-	path := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "-p", dir, "-c", path)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.Close()
-			return addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("nginx did not listen on %s: %v\n%s", addr, err, stderr.String())
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return testenv.ESPNginx(t, backend, testenv.ESPValues{Origin: origin, Methods: cors.DefaultAllowMethods,
+		Headers: cors.DefaultAllowHeadersESP, Expose: cors.DefaultExposeHeaders})
 }
 
 // rawHead sends one request with its target written as given and returns

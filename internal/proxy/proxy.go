@@ -27,6 +27,14 @@ import (
 // larger request headers get 431 before any filter runs.
 const MaxRequestHeaderBytes = 60 * 1024
 
+// IsMethodNotAllowed reports whether msg is ESPv2's 405 message (msgMethodFmt,
+// whatever the url template): for recognising the proxy's answers.
+func IsMethodNotAllowed(msg string) bool {
+	prefix, suffix, _ := strings.Cut(msgMethodFmt, `"%s"`)
+	rest, ok := strings.CutPrefix(msg, prefix)
+	return ok && len(rest) > len(suffix)+1 && rest[0] == '"' && strings.HasSuffix(rest, `"`+suffix)
+}
+
 // BackendTimeout is ESPv2's default backend deadline (15 s,
 // DefaultResponseDeadline); Envoy answers 504 "upstream request timeout".
 const BackendTimeout = 15 * time.Second
@@ -96,7 +104,7 @@ type Record struct {
 	// "cors-preflight" (the CORS filter or nginx answered), "cors-fallback-400",
 	// "method-not-allowed-405", "not-defined-404", "path-rejected-400",
 	// "esp-no-cors-403", "esp-not-found-404", "esp-bad-request-400",
-	// "headers-too-large-431".
+	// "headers-too-large-431", "jwt-rejected", "api-key-rejected".
 	Route string
 	// ProxyMade: the proxy made the response itself (a preflight answer, a
 	// direct reply, an upstream failure), not the backend.
@@ -163,6 +171,9 @@ type Options struct {
 	// BackendTimeout bounds the wait for the backend's response headers
 	// (default BackendTimeout, ESPv2's 15 s deadline).
 	BackendTimeout time.Duration
+	// Auth configures the credential checks of operations that require
+	// them (the zero value: any non-empty API key, no signature check).
+	Auth AuthOptions
 }
 
 // Handler is the proxy. It is safe for concurrent use.
@@ -179,6 +190,12 @@ type Handler struct {
 	keepHost   bool
 	observe    func(*Record)
 	observePF  func(*PreflightRecord) bool
+
+	// Credential checks (see auth_check.go).
+	apiKeys    map[string]bool // nil: any non-empty key
+	jwks       *JWKS
+	now        func() time.Time
+	authBodies *authBodies
 
 	// Precomputed direct-response bodies.
 	body400, body404, body431, bodyBadPath []byte
@@ -216,6 +233,16 @@ func New(o Options) (*Handler, error) {
 	}
 	if o.Observe != nil { // without Observe the raw path needs no observer at all
 		h.observePF = o.ObservePreflight
+	}
+	h.authBodies, h.jwks, h.now = newAuthBodies(), o.Auth.JWKS, o.Auth.Now
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if o.Auth.APIKeys != nil {
+		h.apiKeys = map[string]bool{}
+		for _, k := range o.Auth.APIKeys {
+			h.apiKeys[k] = true
+		}
 	}
 	for _, pr := range o.Table.Paths {
 		h.body405[pr.tmpl] = jsonBody(405, fmt.Sprintf(msgMethodFmt, pr.tmpl.Display))
@@ -496,11 +523,14 @@ type plan struct {
 	code  int
 	body  []byte
 	html  bool // body is nginx's HTML error page, not JSON
-	// upstream: ESPv2 sends the backend another request line than the
-	// client's: method is the overriding method, path the normalised one
-	// (see upstreamRequest).
+	// challenge is the WWW-Authenticate value of a credential rejection.
+	challenge string
+	// upstream: ESPv2 sends the backend another request than the client's:
+	// method is the overriding method, path the normalised one, userInfo
+	// the verified JWT payloads (see upstreamRequest).
 	upstream     bool
 	method, path string
+	userInfo     []string
 }
 
 func (h *Handler) serve(w *writer, r *http.Request, planned *plan) string {
@@ -531,7 +561,7 @@ func (h *Handler) serve(w *writer, r *http.Request, planned *plan) string {
 		}
 		w.status = w.d.Status
 	case stepDirect:
-		h.direct(w, p.code, p.body, p.html)
+		h.direct(w, &p)
 	default:
 		if p.upstream {
 			r = upstreamRequest(r, &p)
@@ -558,12 +588,20 @@ func upstreamRequest(r *http.Request, p *plan) *http.Request {
 	if u.RawQuery != "" || u.ForceQuery {
 		out.RequestURI += "?" + u.RawQuery
 	}
-	if _, ok := r.Header[headerMethodOverride]; ok {
+	if _, ok := r.Header[headerMethodOverride]; ok || p.userInfo != nil {
 		out.Header = r.Header.Clone()
 		delete(out.Header, headerMethodOverride)
+		if p.userInfo != nil {
+			out.Header[headerUserInfo] = p.userInfo
+		}
 	}
 	return out
 }
+
+// headerUserInfo carries the verified JWT payloads to the backend (ESPv2's
+// --generated_header_prefix, X-Endpoint-, plus API-UserInfo: esp-v2 v2.55.7
+// filtergen/jwt_authn.go ForwardPayloadHeader).
+const headerUserInfo = "X-Endpoint-Api-Userinfo"
 
 // reqView is what routing and the CORS decision read from a request.
 type reqView struct {
@@ -578,6 +616,9 @@ type reqView struct {
 	origin, acrm, acrh       string // as cors.HeaderValue gives them
 	originOK, acrmOK, acrhOK bool   // present
 	headerBytes              int    // see headerBytes
+	// req is the request itself (nil for a raw head): the credential checks
+	// read it.
+	req *http.Request
 
 	// Read from raw heads only, for ObservePreflight.
 	pna    string // Access-Control-Request-Private-Network
@@ -595,6 +636,7 @@ func viewOf(r *http.Request, v *reqView) {
 	v.acrm, v.acrmOK = cors.HeaderValue(r.Header, cors.HeaderACRM)
 	v.acrh, v.acrhOK = cors.HeaderValue(r.Header, cors.HeaderACRH)
 	v.headerBytes = headerBytes(r)
+	v.req = r
 }
 
 // targetPath returns the path part of r's request target as the client sent
@@ -660,7 +702,7 @@ func (h *Handler) planESPv2(r *reqView, p *plan) {
 	acrm, acrmPresent := r.acrm, r.acrmOK
 	l := h.table.lookupESPv2(method, path)
 	switch {
-	case l.backend: // 1. backend routes (spec operations, x-google-allow: all)
+	case l.op != nil: // 1. backend routes (spec operations, x-google-allow: all)
 		p.route = routeOperation
 	case l.options: // 2. allowCors OPTIONS routes
 		p.route = routeAllowCors
@@ -684,6 +726,21 @@ func (h *Handler) planESPv2(r *reqView, p *plan) {
 	p.d = h.engine.Decide(method, origin, acrm, r.acrh)
 	if p.d.Action == cors.ActionRespond {
 		p.route, p.step = routeCORSPreflight, stepPreflight
+		return
+	}
+	// jwt_authn and service control run after the CORS filter, on the
+	// operation's route only (the generated allowCors routes require
+	// nothing). Their 401/403 is a local reply, which Envoy sends back
+	// through every encoder filter (envoy source/common/http/filter_manager.cc
+	// sendLocalReplyViaFilterChain, encodeHeaders from the first filter; read
+	// in a later main-branch copy, the v1.30.7 one could not be), so
+	// the CORS filter's encodeHeaders adds its headers for an allowed origin
+	// (cors_filter.cc; esp-v2 v2.55.7 cors_integration_test "CORS simple
+	// request handled before frontend auth is checked for method"); p.d
+	// stays as decided. A raw head (r.req nil) is never an operation's
+	// preflight answer, so it leaves here for the full path.
+	if l.op != nil && l.op.auth != nil && r.req != nil {
+		h.authorizeESPv2(r, l.op.auth, p)
 	}
 }
 
@@ -709,8 +766,14 @@ func (h *Handler) planESP(r *reqView, p *plan) {
 	}
 	l := h.table.lookupESP(method, r.path)
 	switch {
-	case l.backend:
+	case l.op != nil:
 		p.route = routeESPBackend
+		// CheckAuth and CheckServiceControl (access phase, after nginx's
+		// CORS block, whose add_header ... always still decorates ESP's
+		// 401/403).
+		if l.op.auth != nil && r.req != nil {
+			h.authorizeESP(r, l.op.auth, p)
+		}
 	case l.options:
 		// allowCors: the generated "CORS" method, no auth, to the backend.
 		p.route = routeAllowCors
@@ -718,7 +781,9 @@ func (h *Handler) planESP(r *reqView, p *plan) {
 		// check_service_control.cc (CheckServiceControl): no method matched
 		// an OPTIONS request, whatever allowCors says (its routes cover only
 		// the spec's paths).
-		p.route, p.step, p.code, p.body = routeESP403, stepDirect, http.StatusForbidden, h.espBody403
+		// ESP's error filter adds its challenge to every 401 and 403 it
+		// makes (src/nginx/error.cc ngx_esp_handle_www_authenticate).
+		p.route, p.step, p.code, p.body, p.challenge = routeESP403, stepDirect, http.StatusForbidden, h.espBody403, espChallengeMissing
 	default:
 		p.route, p.step, p.code, p.body = routeESP404, stepDirect, http.StatusNotFound, h.espBody404
 	}
@@ -728,11 +793,15 @@ func (h *Handler) planESP(r *reqView, p *plan) {
 // ESPv2 these are direct-response routes or connection-manager replies, so
 // the CORS filter never decorates them (w.apply is false); ESP v1 decorates
 // its own (nginx add_header ... always), not nginx's 400 for a bad URI.
-func (h *Handler) direct(w *writer, code int, body []byte, html bool) {
+func (h *Handler) direct(w *writer, p *plan) {
+	code, body := p.code, p.body
 	hdr := w.ResponseWriter.Header()
 	hdr["Content-Type"] = contentTypeJSON
-	if html {
+	if p.html {
 		hdr["Content-Type"] = contentTypeHTML
+	}
+	if p.challenge != "" {
+		hdr["Www-Authenticate"] = []string{p.challenge}
 	}
 	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.local = true

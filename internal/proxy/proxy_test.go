@@ -51,7 +51,7 @@ func loadTable(t testing.TB, src string) *Table {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb, err := BuildTable(doc)
+	tb, err := BuildTable(doc, spec.Deployment{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,12 +9,20 @@ import (
 	"github.com/corsgate/corsgate/internal/spec"
 )
 
-// pathRoute is one path template of the API and the methods the spec defines
-// on it.
+// route is one operation of the API: a method on a path template, and what
+// ESPv2 (or ESP v1) asks of a request to it before the backend.
+type route struct {
+	// auth is the operation's authentication requirement; nil when it has
+	// none (see auth.go).
+	auth *authReq
+}
+
+// pathRoute is one path template of the API and the operations the spec
+// defines on it.
 type pathRoute struct {
 	tmpl *Template
 	// methods the spec defines (upper case), routed to the backend.
-	methods map[string]bool
+	methods map[string]*route
 	// nonOptions: some non-OPTIONS operation uses this template, so allowCors
 	// generates an OPTIONS route for it (esp-v2 routegen/proxy_cors.go; ESP
 	// v1 src/api_manager/config.cc).
@@ -34,17 +42,25 @@ func (pr *pathRoute) firstMethod() string {
 	return first
 }
 
-// Table is the API surface read from a spec: what ESPv2 (or ESP v1) builds its
-// routes from.
+// Table is the API surface read from a spec's Google model: what ESPv2 (or
+// ESP v1) builds its routes from, for one deployment.
 type Table struct {
 	// Paths in ESPv2's route order (see espv2Before).
 	Paths []*pathRoute
-	// AllowCors is x-google-endpoints[].allowCors with name == host.
+	// AllowCors is pass-through: the model's one decision for the
+	// deployment (spec.Google.PassThrough).
 	AllowCors bool
 	// AllowAll is x-google-allow: all.
 	AllowAll bool
-	// Host is the spec's host (the service name).
-	Host string
+	// ServiceName is the service config name the proxy runs with (the
+	// deployment's, else the document's service name); "" when unknown (API
+	// Gateway without --service-name). JWT audiences default to it.
+	ServiceName string
+	// Providers are the JWT providers some operation requires, in the
+	// order first required; APIKeys reports that some operation requires an
+	// API key. serve describes them at start-up.
+	Providers []*Provider
+	APIKeys   bool
 }
 
 // allowAllMethods are the catch-all methods Service Management synthesises
@@ -52,44 +68,25 @@ type Table struct {
 // endpoints-rules.md 1.3). No OPTIONS and no HEAD.
 var allowAllMethods = []string{http.MethodGet, http.MethodDelete, http.MethodPatch, http.MethodPost, http.MethodPut}
 
-// AllowCors reports whether the spec turns allowCors on: some
-// x-google-endpoints entry has name equal to host (exactly, as ESPv2's
-// service_info.go and ESP's config.cc compare) and allowCors (or allow_cors)
-// true. A different name makes both proxies ignore it silently.
-func AllowCors(doc *spec.Document) bool {
-	host, _ := doc.Host()
-	eps := spec.Deref(spec.Get(doc.Root, "x-google-endpoints"))
-	if eps == nil || !spec.IsSeq(eps) {
-		return false
-	}
-	for _, ep := range eps.Content {
-		name := spec.Deref(spec.Get(ep, "name"))
-		if name == nil || name.Value != host || host == "" {
-			continue
-		}
-		for _, k := range []string{"allowCors", "allow_cors"} {
-			if v, ok := spec.BoolValue(spec.Get(ep, k)); ok && v {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// BuildTable reads the operations of doc: paths prefixed with basePath,
-// x-google-allow: all, and allowCors.
-func BuildTable(doc *spec.Document) (*Table, error) {
-	t := &Table{AllowCors: AllowCors(doc)}
-	t.Host, _ = doc.Host()
-	base := ""
-	if b := spec.Deref(spec.Get(doc.Root, "basePath")); b != nil && b.Value != "/" {
-		base = b.Value
-	}
-	if a := spec.Deref(spec.Get(doc.Root, "x-google-allow")); a != nil && strings.EqualFold(a.Value, "all") {
+// BuildTable reads the operations of doc's Google model for deployment dep:
+// the paths prefixed with the base path, x-google-allow: all (Swagger 2.0
+// only), pass-through, and each operation's authentication requirement.
+// Swagger 2.0 and OpenAPI 3.x documents give the same table when they say
+// the same thing.
+func BuildTable(doc *spec.Document, dep spec.Deployment) (*Table, error) {
+	g := doc.Google()
+	ep, _ := g.PassThrough(dep)
+	t := &Table{AllowCors: ep != nil}
+	t.ServiceName, _ = g.ServiceConfigName(dep)
+	base := g.BasePathText
+	// x-google-allow is not supported in OpenAPI 3.x (openapi3.md 3X1:
+	// whether Google rejects or ignores it is unverified; serve ignores it).
+	if a, ok := g.Allow.Str(); ok && strings.EqualFold(a, "all") && g.Version == spec.Swagger2 {
 		t.AllowAll = true
 	}
+	auth := newAuthCompiler(g, t)
 	byPath := map[string]*pathRoute{}
-	for _, op := range doc.Operations() {
+	for _, op := range g.Ops {
 		full := base + op.Path
 		pr := byPath[full]
 		if pr == nil {
@@ -97,12 +94,14 @@ func BuildTable(doc *spec.Document) (*Table, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s: paths %q: %w", doc.Name, op.Path, err)
 			}
-			pr = &pathRoute{tmpl: tm, methods: map[string]bool{}}
+			pr = &pathRoute{tmpl: tm, methods: map[string]*route{}}
 			byPath[full] = pr
 			t.Paths = append(t.Paths, pr)
 		}
 		m := strings.ToUpper(op.Method)
-		pr.methods[m] = true
+		if pr.methods[m] == nil {
+			pr.methods[m] = &route{auth: auth.compile(g.EffectiveSecurity(op))}
+		}
 		if m != http.MethodOptions {
 			pr.nonOptions = true
 		}
@@ -111,12 +110,18 @@ func BuildTable(doc *spec.Document) (*Table, error) {
 		pr := byPath["/**"]
 		if pr == nil {
 			tm, _ := ParseTemplate("/**")
-			pr = &pathRoute{tmpl: tm, methods: map[string]bool{}}
+			pr = &pathRoute{tmpl: tm, methods: map[string]*route{}}
 			t.Paths = append(t.Paths, pr)
 		}
 		pr.allowAll = true
+		// The synthesised methods have no security of their own, so the
+		// top-level list applies (api-compiler AuthBuilder.isApiKeyRequired
+		// with a null operation list; for JWTs UNVERIFIED, chosen alike).
+		rt := &route{auth: auth.compile(g.Security)}
 		for _, m := range allowAllMethods {
-			pr.methods[m] = true
+			if pr.methods[m] == nil {
+				pr.methods[m] = rt
+			}
 		}
 		pr.nonOptions = true
 	}
@@ -126,7 +131,7 @@ func BuildTable(doc *spec.Document) (*Table, error) {
 
 // lookup is what the table knows about a request path.
 type lookup struct {
-	backend  bool      // a spec operation (method + template) matches
+	op       *route    // the spec operation (method + template) that matches, if any
 	options  bool      // allowCors: an OPTIONS route generated for a matching template
 	template *Template // the first template that matches the path, in ESPv2's order
 }
@@ -140,7 +145,7 @@ func (t *Table) lookupESPv2(method, path string) lookup {
 			continue
 		}
 		l.note(t, pr, method)
-		if l.backend {
+		if l.op != nil {
 			return l
 		}
 	}
@@ -155,7 +160,7 @@ func (t *Table) lookupESP(method, path string) lookup {
 			continue
 		}
 		l.note(t, pr, method)
-		if l.backend {
+		if l.op != nil {
 			return l
 		}
 	}
@@ -167,8 +172,8 @@ func (l *lookup) note(t *Table, pr *pathRoute, method string) {
 	if l.template == nil {
 		l.template = pr.tmpl
 	}
-	if pr.methods[method] {
-		l.backend = true
+	if op := pr.methods[method]; op != nil {
+		l.op = op
 		return
 	}
 	if method == http.MethodOptions && t.AllowCors && pr.nonOptions {

@@ -61,7 +61,8 @@ func heapInUse() uint64 {
 	return m.HeapAlloc
 }
 
-// TestSoak sends mixed preflights, actual requests and unknown paths from
+// TestSoak sends mixed preflights, actual requests (with and without the
+// API key an operation requires) and unknown paths from
 // several workers through the proxy to a flaky backend, and checks that every
 // answer is one the proxy may give, that goroutines do not grow and that the
 // heap stays flat. CORSGATE_SOAK_N sets the request count (default 10000,
@@ -75,7 +76,10 @@ func TestSoak(t *testing.T) {
 func soak(t *testing.T, px cors.Proxy, total int) {
 	backend := flakyBackend(t)
 	var observed atomic.Int64
-	base := startProxy(t, loadTable(t, testSpec(true, "")), preset(px, func(p *cors.Policy) { p.AllowOrigin = appOrigin }),
+	// The API plus an operation that requires an API key.
+	src := testSpec(true, "securityDefinitions:\n  api_key: {type: apiKey, name: key, in: query}\n") +
+		"  /keyed:\n    get:\n      security: [{api_key: []}]\n      responses: {200: {description: ok}}\n"
+	base := startProxy(t, loadTable(t, src), preset(px, func(p *cors.Policy) { p.AllowOrigin = appOrigin }),
 		backend.URL, func(*Record) { observed.Add(1) })
 	esp := px == cors.ESP
 	const workers = 8
@@ -93,6 +97,8 @@ func soak(t *testing.T, px cors.Proxy, total int) {
 		{"GET", "/v1/shelves/9", hdrs("Origin", appOrigin), map[int]bool{200: true, 500: true, 503: true}},
 		{"POST", "/v1/shelves", hdrs("Origin", "https://evil.example"), map[int]bool{200: true, 500: true, 503: true}},
 		{"GET", "/nowhere", hdrs("Origin", appOrigin), map[int]bool{404: true}},
+		{"GET", "/v1/keyed", hdrs("Origin", appOrigin), map[int]bool{401: true}},
+		{"GET", "/v1/keyed?key=k", hdrs("Origin", appOrigin), map[int]bool{200: true, 500: true, 503: true}},
 	}
 	if esp {
 		// basic answers every OPTIONS itself with 204.

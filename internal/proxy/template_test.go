@@ -188,11 +188,11 @@ paths:
 		{"PUT", "/foo/x", "/foo/{a}"},
 	} {
 		l := tb.lookupESPv2(tc.method, tc.path)
-		if l.backend || l.template == nil || l.template.Display != tc.template {
+		if l.op != nil || l.template == nil || l.template.Display != tc.template {
 			t.Errorf("%s %s: %+v, want the 405 of %s", tc.method, tc.path, l, tc.template)
 		}
 	}
-	if l := tb.lookupESPv2("GET", "/foo/a/b/bar/"); !l.backend {
+	if l := tb.lookupESPv2("GET", "/foo/a/b/bar/"); l.op == nil {
 		t.Errorf("GET /foo/a/b/bar/ not routed: %+v", l)
 	}
 }

@@ -2,10 +2,8 @@ package spec_test
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
@@ -32,8 +30,8 @@ func benchSpec(b *testing.B, paths int) []byte {
 
 // BenchmarkParse measures what every lint pays to load a spec: yaml.v3 node
 // parse, duplicate/alias/depth checks and the pointer index, on generated
-// Endpoints specs of ~3.8 kB of YAML per path. The typed model is built
-// lazily and measured by BenchmarkModel.
+// Endpoints specs of ~3.8 kB of YAML per path. The Google model is built
+// lazily, on the first Document.Google call.
 func BenchmarkParse(b *testing.B) {
 	for _, n := range []int{100, 1000, 5000} {
 		b.Run(fmt.Sprintf("paths=%d", n), func(b *testing.B) {
@@ -51,34 +49,6 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 			cputime.Report(b, cpu0, n)
-		})
-	}
-}
-
-// BenchmarkModel measures building the kin-openapi typed model from a loaded
-// document (Document.Model, built on first use).
-func BenchmarkModel(b *testing.B) {
-	for _, n := range []int{1000, 5000} {
-		b.Run(fmt.Sprintf("paths=%d", n), func(b *testing.B) {
-			data := benchSpec(b, n)
-			b.ReportAllocs()
-			var cpu time.Duration
-			for b.Loop() {
-				b.StopTimer()
-				doc, err := spec.Parse("bench.yaml", data, spec.Options{})
-				if err != nil {
-					b.Fatal(err)
-				}
-				runtime.GC()
-				b.StartTimer()
-				c := cputime.Now()
-				m := doc.Model()
-				cpu += cputime.Now() - c
-				if m == nil || len(m.Paths) != n {
-					b.Fatalf("model is nil or has the wrong number of paths (%v)", doc.ModelErr())
-				}
-			}
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }

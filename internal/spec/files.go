@@ -2,12 +2,14 @@ package spec
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -22,14 +24,20 @@ type Input struct {
 	// Scanned is true for a file found by searching a directory (as opposed
 	// to one named, or matched by a glob, on the command line).
 	Scanned bool
+	// Err is why a file or directory met while searching a directory could
+	// not be read; Read returns it (as a *ReadError).
+	Err error
 }
 
 // Expand turns command-line arguments into inputs: files as given, "-" for
-// standard input, glob patterns, and directories searched recursively for
-// .yaml/.yml/.json files whose top level holds a "swagger" key. Hidden
-// directories and node_modules/vendor are skipped. The result keeps argument
-// order; files found in one directory or glob are sorted.
-func Expand(args []string) ([]Input, error) {
+// standard input, glob patterns, and directories (a symbolic link to one
+// too) searched recursively for .yaml/.yml/.json files whose top level holds
+// a "swagger" or "openapi" key. Hidden directories and node_modules/vendor are skipped.
+// A file or directory the search cannot read becomes an input with Err set,
+// so that it is reported, never skipped. The result keeps argument order;
+// files found in one directory or glob are sorted. Expand stops with
+// ctx.Err() once ctx is done.
+func Expand(ctx context.Context, args []string) ([]Input, error) {
 	var out []Input
 	seen := map[string]bool{}
 	add := func(in Input) {
@@ -44,21 +52,25 @@ func Expand(args []string) ([]Input, error) {
 		out = append(out, in)
 	}
 	for _, arg := range args {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if arg == "-" {
 			add(Input{Name: StdinName})
 			continue
 		}
 		st, err := os.Stat(arg)
 		if err == nil && st.IsDir() {
-			found, err := findSpecs(arg)
+			found, err := findSpecs(ctx, arg)
 			if err != nil {
 				return nil, err
 			}
 			if len(found) == 0 {
-				return nil, fmt.Errorf("directory %s holds no Swagger spec (.yaml, .yml or .json with a top-level \"swagger\" key)", arg)
+				return nil, fmt.Errorf("directory %s holds no Swagger or OpenAPI spec (.yaml, .yml or .json with a top-level \"swagger\" or \"openapi\" key)", arg)
 			}
 			for _, f := range found {
-				add(Input{Name: f, Path: f, Scanned: true})
+				f.Scanned = true
+				add(f)
 			}
 			continue
 		}
@@ -89,15 +101,29 @@ func Expand(args []string) ([]Input, error) {
 	return out, nil
 }
 
-func findSpecs(dir string) ([]string, error) {
-	var found []string
-	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+// findSpecs searches dir for spec files. What it cannot read (a file, a
+// directory, a dangling link) is returned with Err set, in name order with
+// the rest.
+func findSpecs(ctx context.Context, dir string) ([]Input, error) {
+	root := dir
+	if st, err := os.Lstat(dir); err == nil && st.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a symbolic link at its root; with a
+		// trailing separator the path names the directory it points to.
+		root = dir + string(filepath.Separator)
+	}
+	var found []Input
+	err := filepath.WalkDir(root, func(p string, de fs.DirEntry, err error) error {
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
 		if err != nil {
-			return err
+			// The directory p (or the root itself) could not be listed.
+			found = append(found, Input{Name: p, Path: p, Err: err})
+			return nil
 		}
 		if de.IsDir() {
 			name := de.Name()
-			if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
+			if p != root && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
 				return filepath.SkipDir
 			}
 			return nil
@@ -107,64 +133,110 @@ func findSpecs(dir string) ([]string, error) {
 		default:
 			return nil
 		}
-		if looksLikeSwagger(p) {
-			found = append(found, p)
+		ok, err := looksLikeSpec(p)
+		switch {
+		case err != nil:
+			found = append(found, Input{Name: p, Path: p, Err: err})
+		case ok:
+			found = append(found, Input{Name: p, Path: p})
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("search %s: %w", dir, err)
+		return nil, err
 	}
-	sort.Strings(found)
+	sort.Slice(found, func(i, j int) bool { return found[i].Name < found[j].Name })
 	return found, nil
 }
 
-// looksLikeSwagger reads the start of a file and reports whether it has a
-// top-level swagger key, without parsing the whole file.
-func looksLikeSwagger(p string) bool {
+// looksLikeSpec reads the start of a file and reports whether it has a
+// top-level swagger or openapi key, without parsing the whole file. A link to a
+// directory is not a spec; a file it cannot read is an error.
+func looksLikeSpec(p string) (bool, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return false
+		return false, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return false, nil
+	}
 	head := make([]byte, 64<<10)
-	n, _ := io.ReadFull(f, head)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return false, err
+	}
 	head = head[:n]
 	for _, line := range bytes.Split(head, []byte("\n")) {
 		t := bytes.TrimLeft(line, "\xef\xbb\xbf")
-		if bytes.HasPrefix(t, []byte("swagger:")) || bytes.HasPrefix(t, []byte(`"swagger":`)) || bytes.HasPrefix(t, []byte(`'swagger':`)) {
-			return true
+		if specKeyYAML.Match(t) {
+			return true, nil
 		}
-		if bytes.Contains(t, []byte(`"swagger"`)) && bytes.Contains(head[:min(len(head), 4096)], []byte("{")) {
-			return true
+		if specKeyJSON.Match(t) && bytes.Contains(head[:min(len(head), 4096)], []byte("{")) {
+			return true, nil
 		}
 	}
-	return false
+	return false, nil
 }
+
+// A spec has a top-level swagger or openapi key with a version: at the start
+// of a YAML line, or anywhere in a JSON line (the value must look like a
+// version, so that a package.json script named "openapi" is not a spec).
+var (
+	specKeyYAML = regexp.MustCompile(`^["']?(swagger|openapi)["']?\s*:`)
+	specKeyJSON = regexp.MustCompile(`"(swagger|openapi)"\s*:\s*"?[0-9]`)
+)
 
 // ErrUnreadable marks an input that could not be read at all (exit code 3).
 var ErrUnreadable = errors.New("unreadable input")
 
+// ReadError is an input that could not be read. It matches ErrUnreadable.
+type ReadError struct {
+	File string // the input's Name
+	Err  error
+}
+
+func (e *ReadError) Error() string { return e.File + ": cannot read: " + e.Reason() }
+
+// Reason says why, without the file name: the OS's words for a path error
+// ("permission denied"), else the error's text.
+func (e *ReadError) Reason() string {
+	if pe, ok := errors.AsType[*fs.PathError](e.Err); ok {
+		return pe.Err.Error()
+	}
+	return e.Err.Error()
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrUnreadable) true.
+func (e *ReadError) Is(target error) bool { return target == ErrUnreadable }
+
 // Read reads an input's bytes, from stdin when Path is empty, refusing more
-// than maxSize bytes (0 means DefaultMaxSize).
+// than maxSize bytes (0 means DefaultMaxSize). A failure to read is a
+// *ReadError.
 func Read(in Input, stdin io.Reader, maxSize int64) ([]byte, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
+	}
+	unreadable := func(err error) error { return &ReadError{File: in.Name, Err: err} }
+	if in.Err != nil {
+		return nil, unreadable(in.Err)
 	}
 	var r io.Reader
 	sizeHint := int64(0)
 	if in.Path == "" {
 		if stdin == nil {
-			return nil, fmt.Errorf("%s: %w: no standard input", in.Name, ErrUnreadable)
+			return nil, unreadable(errors.New("no standard input"))
 		}
 		r = stdin
 	} else {
 		st, err := os.Stat(in.Path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", in.Name, ErrUnreadable, err)
+			return nil, unreadable(err)
 		}
 		if st.IsDir() {
-			return nil, fmt.Errorf("%s: %w: is a directory", in.Name, ErrUnreadable)
+			return nil, unreadable(errors.New("is a directory"))
 		}
 		if st.Size() > maxSize {
 			return nil, &LoadError{File: in.Name, Kind: KindTooLarge,
@@ -172,7 +244,7 @@ func Read(in Input, stdin io.Reader, maxSize int64) ([]byte, error) {
 		}
 		f, err := os.Open(in.Path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w: %w", in.Name, ErrUnreadable, err)
+			return nil, unreadable(err)
 		}
 		defer f.Close()
 		r = f
@@ -184,7 +256,7 @@ func Read(in Input, stdin io.Reader, maxSize int64) ([]byte, error) {
 	_, err := buf.ReadFrom(io.LimitReader(r, maxSize+1))
 	data := buf.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", in.Name, ErrUnreadable, err)
+		return nil, unreadable(err)
 	}
 	if int64(len(data)) > maxSize {
 		return nil, &LoadError{File: in.Name, Kind: KindTooLarge,

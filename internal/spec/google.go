@@ -90,6 +90,10 @@ type Google struct {
 	// Management is x-google-management (2.0) or x-google-api-management
 	// (3.x).
 	Management Value
+	// Metrics and QuotaLimits are the quota metrics and the limits on them
+	// (google_quota.go), in source order.
+	Metrics     []*Metric
+	QuotaLimits []*QuotaLimit
 	// Allow is x-google-allow, APIName x-google-api-name.
 	Allow, APIName Value
 	// Info is the info object.
@@ -105,6 +109,8 @@ type Google struct {
 	paths      []PathItem
 	extOnce    sync.Once
 	ext        []Value
+	listsOnce  sync.Once
+	lists      []*SecList
 }
 
 // Google returns the document's Google model, built on first use. Safe for
@@ -136,18 +142,21 @@ func (g *Google) EffectiveSecurity(op *Op) *SecList {
 }
 
 // SecLists returns the top-level list and every operation's own list, in
-// that order (inherited lists are not repeated).
+// that order (inherited lists are not repeated). The slice is built once
+// (the engine asks for it once per rule) and shared: callers must not
+// modify it.
 func (g *Google) SecLists() []*SecList {
-	var out []*SecList
-	if g.Security != nil {
-		out = append(out, g.Security)
-	}
-	for _, op := range g.Ops {
-		if op.Security != nil {
-			out = append(out, op.Security)
+	g.listsOnce.Do(func() {
+		if g.Security != nil {
+			g.lists = append(g.lists, g.Security)
 		}
-	}
-	return out
+		for _, op := range g.Ops {
+			if op.Security != nil {
+				g.lists = append(g.lists, op.Security)
+			}
+		}
+	})
+	return g.lists
 }
 
 // Endpoint is one endpoint entry (2.0: an item of x-google-endpoints; 3.x:
@@ -215,6 +224,9 @@ type Op struct {
 	RequestBody Value
 	// Quota is the x-google-quota member.
 	Quota Value
+	// MetricCosts is what one call costs against quota metrics
+	// (google_quota.go).
+	MetricCosts MetricCosts
 	// LegacyBackend is true when x-google-backend-url or
 	// x-google-backend-deadline is written on the operation.
 	LegacyBackend bool

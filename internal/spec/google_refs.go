@@ -102,6 +102,32 @@ type refWalker struct {
 	toks []string
 	v3   bool
 	fn   func(Ref)
+	// walked are the anchored nodes already walked through an alias, per
+	// place: the $refs inside are found once (at the first path's pointer),
+	// however many aliases copy them.
+	walked map[aliasWalk]bool
+}
+
+type aliasWalk struct {
+	n     *yaml.Node
+	place RefPlace
+}
+
+// again reports whether n is an alias whose target was already walked in
+// place, and records it otherwise.
+func (w *refWalker) again(n *yaml.Node, place RefPlace) bool {
+	if n == nil || n.Kind != yaml.AliasNode {
+		return false
+	}
+	k := aliasWalk{Deref(n), place}
+	if w.walked[k] {
+		return true
+	}
+	if w.walked == nil {
+		w.walked = map[aliasWalk]bool{}
+	}
+	w.walked[k] = true
+	return false
 }
 
 func (w *refWalker) push(t ...string) { w.toks = append(w.toks, t...) }
@@ -199,6 +225,9 @@ func (w *refWalker) response(r *yaml.Node) {
 }
 
 func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
+	if w.again(s, place) {
+		return
+	}
 	s = Deref(s)
 	if s == nil || s.Kind != yaml.MappingNode || depth > 64 {
 		return
@@ -254,6 +283,16 @@ type Lookup struct {
 // NewLookup indexes the mapping at key of the document root (nil when it is
 // missing or not a mapping).
 func NewLookup(doc *Document, key string) *Lookup { return newLookupAt(Get(doc.Root, key)) }
+
+// NewLookupAt indexes the mapping at the keys path from the document root
+// (components, schemas), as NewLookup.
+func NewLookupAt(doc *Document, keys ...string) *Lookup {
+	n := doc.Root
+	for _, k := range keys {
+		n = Get(n, k)
+	}
+	return newLookupAt(n)
+}
 
 func newLookupAt(n *yaml.Node) *Lookup {
 	n = Deref(n)

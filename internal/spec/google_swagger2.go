@@ -108,6 +108,7 @@ func buildSwagger2(d *Document) *Google {
 			}
 		}
 	}
+	g.quotaSwagger2()
 	return g
 }
 

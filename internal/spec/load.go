@@ -12,7 +12,6 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/getkin/kin-openapi/openapi2"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -21,10 +20,23 @@ const (
 	// DefaultMaxSize is the largest file accepted unless Options.MaxSize says otherwise.
 	DefaultMaxSize = 64 << 20
 	// DefaultMaxAliases is the YAML alias limit API Gateway documents ("at most 200
-	// YAML aliases"); it is also the defence against alias bombs.
+	// YAML aliases").
 	DefaultMaxAliases = 200
-	// DefaultMaxDepth bounds nesting of mappings and sequences.
+	// DefaultMaxDepth bounds nesting of mappings and sequences, also once
+	// aliases are expanded.
 	DefaultMaxDepth = 1000
+	// DefaultMaxExpandedNodes bounds the nodes that expanding aliases (merge
+	// keys included) adds to the tree: the defence against alias bombs. A
+	// walk that follows aliases (the rules', the typed model's) visits an
+	// aliased node once per alias path to it, so a few hundred bytes of
+	// nested aliases (40 levels of two aliases each: 2^40 nodes) would keep
+	// it busy for hours; neither the alias count limit nor the file size
+	// stops that. Legitimate sharing stays far below the budget: 14 000
+	// operations (the 5000-path benchmark spec) each aliasing one 23-node
+	// parameter list add 322 000 nodes, under a third of it; and every rule
+	// together walks the largest expansions the budget lets through in
+	// milliseconds (TestAliasShapesLint), far from the 2 s a lint may take.
+	DefaultMaxExpandedNodes = 1 << 20
 )
 
 // StdinName is the name diagnostics use for a document read from standard input.
@@ -51,6 +63,9 @@ type Options struct {
 	MaxSize    int64 // bytes; 0 means DefaultMaxSize
 	MaxAliases int   // 0 means DefaultMaxAliases; negative means no limit
 	MaxDepth   int   // 0 means DefaultMaxDepth
+	// MaxExpandedNodes bounds the nodes alias expansion adds; 0 means
+	// DefaultMaxExpandedNodes.
+	MaxExpandedNodes int
 }
 
 func (o Options) maxSize() int64 {
@@ -65,6 +80,13 @@ func (o Options) maxAliases() int {
 		return DefaultMaxAliases
 	}
 	return o.MaxAliases
+}
+
+func (o Options) maxExpandedNodes() int {
+	if o.MaxExpandedNodes <= 0 {
+		return DefaultMaxExpandedNodes
+	}
+	return o.MaxExpandedNodes
 }
 
 func (o Options) maxDepth() int {
@@ -85,12 +107,12 @@ const (
 	KindSyntax         ErrorKind = "syntax"
 	KindNotMapping     ErrorKind = "not-mapping"
 	KindDuplicate      ErrorKind = "duplicate-key"
+	KindComplexKey     ErrorKind = "complex-key"
 	KindAliases        ErrorKind = "aliases"
 	KindDepth          ErrorKind = "depth"
 	KindNotSwagger     ErrorKind = "not-swagger"
 	KindOpenAPIVersion ErrorKind = "openapi-version"
 	KindUnreadable     ErrorKind = "unreadable"
-	KindModel          ErrorKind = "model"
 	KindExpandLimit    ErrorKind = "alias-expansion"
 )
 
@@ -148,10 +170,6 @@ type Document struct {
 
 	googleOnce sync.Once
 	google     *Google
-
-	modelOnce sync.Once
-	model     *openapi2.T
-	modelErr  error
 
 	bom       int   // 3 when Src starts with a UTF-8 BOM
 	lineStart []int // byte offset of the start of each line (index 0 = line 1)
@@ -218,23 +236,6 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 	return d, nil
 }
 
-// Model returns the typed kin-openapi view of the document, built from the
-// node tree (never by parsing the bytes again) the first time it is asked
-// for: decoding into openapi2.T costs about as much as the YAML parse itself,
-// and lint's rules work on the node tree, so a lint run does not pay for it.
-// It is nil when the tree does not fit the Swagger 2.0 shape; ModelErr then
-// says why. Safe for concurrent use.
-func (d *Document) Model() *openapi2.T {
-	d.modelOnce.Do(func() { d.model, d.modelErr = buildModel(d.Root, d.Aliases) })
-	return d.model
-}
-
-// ModelErr says why Model is nil.
-func (d *Document) ModelErr() error {
-	d.Model()
-	return d.modelErr
-}
-
 // checkVersion sets the document's version from its top-level swagger or
 // openapi key, as gcloud tells them apart (a swagger key wins over openapi),
 // and refuses documents with neither, and OpenAPI versions Cloud Endpoints
@@ -296,21 +297,29 @@ func describeVersion(v *yaml.Node) string {
 	return kindName(v)
 }
 
-// check walks the tree once: nesting depth, alias count and duplicate keys.
+// check walks the tree once: nesting depth, alias count, what the aliases
+// expand to, and duplicate keys.
 func (d *Document) check(opts Options) error {
 	d.Aliases = 0
-	return d.checkFrom(d.Root, 1, opts, opts.maxAliases())
+	return d.checkFrom(d.Root, 1, opts, opts.maxAliases(), &expansion{})
 }
 
-// checkFrom is check's walk from node n at the given depth, counting aliases
-// into d.Aliases; maxAliases < 0 means no alias limit.
-func (d *Document) checkFrom(n *yaml.Node, depth int, opts Options, maxAliases int) error {
+// checkFrom is check's walk from node n at the given depth, in document
+// order (the first problem in the file is the one reported), counting
+// aliases into d.Aliases and their expansion into e; maxAliases < 0 means no
+// alias limit.
+func (d *Document) checkFrom(n *yaml.Node, depth int, opts Options, maxAliases int, e *expansion) error {
 	maxDepth := opts.maxDepth()
 	type frame struct {
 		n     *yaml.Node
 		depth int
 	}
 	stack := []frame{{n, depth}}
+	push := func(ns []*yaml.Node, depth int) {
+		for i := len(ns) - 1; i >= 0; i-- {
+			stack = append(stack, frame{ns[i], depth})
+		}
+	}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -326,17 +335,16 @@ func (d *Document) checkFrom(n *yaml.Node, depth int, opts Options, maxAliases i
 				return &LoadError{File: d.Name, Line: n.Line, Column: n.Column, Kind: KindAliases,
 					Msg: fmt.Sprintf("more than %d YAML aliases; API Gateway and Cloud Endpoints accept at most %d", maxAliases, maxAliases)}
 			}
+			if err := e.alias(d, n, f.depth, opts); err != nil {
+				return err
+			}
 		case yaml.MappingNode:
 			if err := d.checkDuplicates(n); err != nil {
 				return err
 			}
-			for _, c := range n.Content {
-				stack = append(stack, frame{c, f.depth + 1})
-			}
+			push(n.Content, f.depth+1)
 		case yaml.SequenceNode:
-			for _, c := range n.Content {
-				stack = append(stack, frame{c, f.depth + 1})
-			}
+			push(n.Content, f.depth+1)
 		}
 	}
 	return nil
@@ -377,25 +385,27 @@ func (d *Document) checkParallel(opts Options) bool {
 	for i := 0; i < len(d.Root.Content); i += 2 {
 		units = append(units, unit{d.Root.Content[i], 2}) // keys (aliases or deep keys are possible)
 	}
-	var aliases [2]int
+	var aliases, added [2]int
 	var bad [2]bool
 	var wg sync.WaitGroup
 	for w := 0; w < 2; w++ {
 		wg.Go(func() {
 			sub := &Document{Name: d.Name}
+			e := &expansion{}
 			for i := w; i < len(units); i += 2 {
 				u := units[i]
-				if err := sub.checkFrom(u.n, u.depth, opts, -1); err != nil {
+				if err := sub.checkFrom(u.n, u.depth, opts, -1, e); err != nil {
 					bad[w] = true
 					return
 				}
 			}
-			aliases[w] = sub.Aliases
+			aliases[w], added[w] = sub.Aliases, e.added
 		})
 	}
 	wg.Wait()
 	total := aliases[0] + aliases[1]
-	if bad[0] || bad[1] || opts.maxAliases() >= 0 && total > opts.maxAliases() {
+	if bad[0] || bad[1] || opts.maxAliases() >= 0 && total > opts.maxAliases() ||
+		satAdd(added[0], added[1]) > opts.maxExpandedNodes() {
 		return false
 	}
 	d.Aliases = total
@@ -403,6 +413,11 @@ func (d *Document) checkParallel(opts Options) bool {
 }
 
 func (d *Document) checkDuplicates(n *yaml.Node) error {
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := n.Content[i]; k.Kind != yaml.ScalarNode && Deref(k).Kind != yaml.ScalarNode {
+			return d.complexKey(k)
+		}
+	}
 	pairs := len(n.Content) / 2
 	if pairs < 2 {
 		return nil
@@ -434,6 +449,17 @@ func (d *Document) checkDuplicates(n *yaml.Node) error {
 		seen[k.Value] = k
 	}
 	return nil
+}
+
+// complexKey refuses a mapping or sequence used as a mapping key: JSON has
+// none, and gcloud's YAML loader (PyYAML) refuses it as an unhashable key.
+func (d *Document) complexKey(k *yaml.Node) error {
+	what := "a mapping"
+	if Deref(k).Kind == yaml.SequenceNode {
+		what = "a sequence"
+	}
+	return &LoadError{File: d.Name, Line: k.Line, Column: k.Column, Kind: KindComplexKey,
+		Msg: fmt.Sprintf("this key is %s; keys must be strings (JSON has no other, and gcloud refuses the file)", what)}
 }
 
 func (d *Document) duplicate(first, second *yaml.Node) error {

@@ -1,6 +1,7 @@
 package yamledit
 
 import (
+	"github.com/corsgate/corsgate/internal/testenv"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -45,10 +46,7 @@ func TestLineDiffReconstructs(t *testing.T) {
 // the number of changed lines must agree; equally short scripts may align
 // differently, and never need more hunks).
 func TestUnifiedMatchesDiff(t *testing.T) {
-	diffPath, err := exec.LookPath("diff")
-	if err != nil {
-		t.Skip("diff(1) not installed")
-	}
+	diffPath := testenv.Program(t, "diff")
 	r := rand.New(rand.NewSource(2))
 	dir := t.TempDir()
 	for i := 0; i < 60; i++ {
