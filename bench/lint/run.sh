@@ -5,6 +5,7 @@
 #
 #   bench/lint/run.sh                      # sample-yaml, N = 1000 5000 20000
 #   SHAPES=all SIZES="1000 5000" RUNS=3 PEER_RUNS=3 PEERS=redocly bench/lint/run.sh
+#   SHAPES=sample-oas3 SIZES=5000 PEER_RUNS=3 SPECTRAL_RUNS=1 bench/lint/run.sh
 #   OUT=results.md bench/lint/run.sh       # also write the Markdown report there
 #   PEERS= bench/lint/run.sh               # corsgate only, no npm install
 #   PEER_DIR=dir bench/lint/run.sh         # reuse peers installed in dir/node_modules
@@ -16,6 +17,9 @@
 # responses by $ref, block-scalar descriptions, flow maps) and FORMAT yaml,
 # json (indented) or json-compact:
 #   sample-yaml catalog-yaml sample-json catalog-json sample-json-compact catalog-json-compact
+# and the OpenAPI 3.0 shapes sample-oas3 and catalog-oas3 (not in "all"):
+# the STYLE's Swagger 2.0 YAML rewritten by `corsgate transform to-openapi3`
+# (YAML in the same layout; Google's extensions in their 3.x places).
 #
 # Variants of corsgate (VARIANTS, space-separated), each a row of its own:
 #   nohuge      the same binary with --no-huge-pages (no huge-page hint for the heap)
@@ -30,7 +34,8 @@
 #      temporary folder (nothing global; versions pinned below, overridable);
 #   4. per shape and size, runs round after round, alternating the tools in
 #      each round (corsgate and its variants first in odd rounds, last in even
-#      ones): corsgate RUNS times, each peer PEER_RUNS times, every run under
+#      ones): corsgate RUNS times, each peer PEER_RUNS times (SPECTRAL_RUNS
+#      and REDOCLY_RUNS override it per peer), every run under
 #      /usr/bin/time -v (wall time, CPU time, peak RSS) and `timeout`
 #      (TIMEOUT seconds, default 300).
 #   The report has one table per shape with medians and bests, the load
@@ -56,6 +61,8 @@ SIZES=${SIZES:-"1000 5000 20000"}
 SHAPES=${SHAPES:-sample-yaml}
 RUNS=${RUNS:-3}
 PEER_RUNS=${PEER_RUNS:-1}
+SPECTRAL_RUNS=${SPECTRAL_RUNS:-$PEER_RUNS}
+REDOCLY_RUNS=${REDOCLY_RUNS:-$PEER_RUNS}
 TIMEOUT=${TIMEOUT:-300}
 SEED=${SEED:-1}
 SPECTRAL_VERSION=${SPECTRAL_VERSION:-6.16.3}
@@ -71,6 +78,7 @@ log() { printf '%s\n' "$*" >&2; }
 for shape in $SHAPES; do
 	case $shape in
 	sample-yaml | catalog-yaml | sample-json | catalog-json | sample-json-compact | catalog-json-compact) ;;
+	sample-oas3 | catalog-oas3) ;;
 	*) log "error: unknown shape $shape"; exit 2 ;;
 	esac
 done
@@ -123,6 +131,13 @@ for shape in $SHAPES; do
 	style=${shape%%-*} format=${shape#*-}
 	for n in $SIZES; do
 		log "generating $shape N=$n"
+		if [[ $format == oas3 ]]; then
+			# OpenAPI 3.0: the same generator's Swagger 2.0, rewritten.
+			(cd "$root" && go run ./bench/gen -paths "$n" -seed "$SEED" -style "$style" -o "$work/swagger2-$style-$n.yaml")
+			"$work/corsgate" transform to-openapi3 --max-size 1000000000 "$work/swagger2-$style-$n.yaml" >"$(spec_for "$shape" "$n")"
+			rm "$work/swagger2-$style-$n.yaml"
+			continue
+		fi
 		(cd "$root" && go run ./bench/gen -paths "$n" -seed "$SEED" -style "$style" -format "$format" -o "$(spec_for "$shape" "$n")")
 	done
 done
@@ -215,13 +230,15 @@ for shape in $SHAPES; do
 		done
 		declare -A walls=() cpus=() rsss=() rcs=()
 		rounds=$RUNS
-		((PEER_RUNS > rounds)) && rounds=$PEER_RUNS
+		((SPECTRAL_RUNS > rounds)) && rounds=$SPECTRAL_RUNS
+		((REDOCLY_RUNS > rounds)) && rounds=$REDOCLY_RUNS
 		for ((r = 1; r <= rounds; r++)); do
 			order=$tools
 			((r % 2 == 0)) && order=$(echo "$tools" | tr ' ' '\n' | tac | tr '\n' ' ')
 			for tool in $order; do
 				limit=$RUNS
-				[[ $tool != corsgate* ]] && limit=$PEER_RUNS
+				[[ $tool == spectral ]] && limit=$SPECTRAL_RUNS
+				[[ $tool == redocly ]] && limit=$REDOCLY_RUNS
 				((r > limit)) && continue
 				[[ -n ${timed_out[$tool,$shape,$n]:-} ]] && continue
 				log "$shape N=$n $tool run $r/$limit"
@@ -270,6 +287,10 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 shape_doc() {
 	local style=${1%%-*} format=${1#*-}
+	if [[ $format == oas3 ]]; then
+		echo "go run ./bench/gen -paths N -seed $SEED -style $style -o 2.yaml && corsgate transform to-openapi3 --max-size 1000000000 2.yaml"
+		return
+	fi
 	echo "go run ./bench/gen -paths N -seed $SEED -style $style -format $format"
 }
 
@@ -278,7 +299,7 @@ report() {
 	[[ -n $PEERS ]] && peers="; spectral-cli $SPECTRAL_VERSION, redocly/cli $REDOCLY_VERSION, node $(node --version 2>/dev/null || echo none)"
 	echo "Run at $started on $(nproc) cores; corsgate $commit with $nrules rules$peers."
 	echo "Load average (1/5/15 min) at the start: $load_start, at the end: $load_end."
-	echo "corsgate runs $RUNS times, each peer $PEER_RUNS times per size, alternating within each round; figures are medians (best wall time too)."
+	echo "Runs per size: corsgate (and each variant) $RUNS, Spectral $SPECTRAL_RUNS, Redocly $REDOCLY_RUNS, alternating within each round; figures are medians (best wall time too)."
 	for shape in $SHAPES; do
 		echo
 		echo "#### $shape"

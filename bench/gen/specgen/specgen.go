@@ -302,6 +302,11 @@ func (g *gen) management() *obj {
 func (g *gen) path(paths *obj, i int) {
 	noun := nouns[i%len(nouns)]
 	parent := nouns[(i/len(nouns)+3*i+1)%len(nouns)]
+	if parent == noun {
+		// A custom action's template names both: the same variable twice
+		// is an invalid spec (a repeated path parameter).
+		parent = nouns[(i/len(nouns)+3*i+2)%len(nouns)]
+	}
 	res := fmt.Sprintf("%s%d", title(noun), i)     // definition name
 	seg := fmt.Sprintf("%s-%d", plural(noun), i)   // URL segment
 	version := fmt.Sprintf("v%d", 1+g.rng.IntN(2)) // v1 or v2
