@@ -144,12 +144,13 @@ done
 
 spectral="" redocly=""
 if [[ -n $PEERS ]]; then
-	log "installing peers from npm into $work/npm (spectral-cli@$SPECTRAL_VERSION, redocly/cli@$REDOCLY_VERSION)"
 	npm_dir=$work/npm
 	if [[ -n ${PEER_DIR:-} ]]; then
 		# Reuse an earlier install (e.g. a KEEP=1 run's npm folder).
 		npm_dir=$PEER_DIR
+		log "using the peers installed in $npm_dir"
 	else
+		log "installing peers from npm into $npm_dir (spectral-cli@$SPECTRAL_VERSION, redocly/cli@$REDOCLY_VERSION)"
 		mkdir -p "$npm_dir"
 		(cd "$npm_dir" && npm init -y >/dev/null &&
 			npm install --no-audit --no-fund --loglevel=error \
