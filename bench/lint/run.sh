@@ -300,7 +300,10 @@ report() {
 	[[ -n $PEERS ]] && peers="; spectral-cli $SPECTRAL_VERSION, redocly/cli $REDOCLY_VERSION, node $(node --version 2>/dev/null || echo none)"
 	echo "Run at $started on $(nproc) cores; corsgate $commit with $nrules rules$peers."
 	echo "Load average (1/5/15 min) at the start: $load_start, at the end: $load_end."
-	echo "Runs per size: corsgate (and each variant) $RUNS, Spectral $SPECTRAL_RUNS, Redocly $REDOCLY_RUNS, alternating within each round; figures are medians (best wall time too)."
+	local runs="corsgate (and each variant) $RUNS"
+	[[ " $PEERS " == *" spectral "* ]] && runs="$runs, Spectral $SPECTRAL_RUNS"
+	[[ " $PEERS " == *" redocly "* ]] && runs="$runs, Redocly $REDOCLY_RUNS"
+	echo "Runs per size: $runs, alternating within each round; figures are medians (best wall time too)."
 	for shape in $SHAPES; do
 		echo
 		echo "#### $shape"
