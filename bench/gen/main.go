@@ -3,8 +3,9 @@
 //
 //	go run ./bench/gen -paths 1000 -o /some/dir/openapi.yaml
 //	go run ./bench/gen -paths 5000 -seed 7 -format json > openapi.json
+//	go run ./bench/gen -paths 5000 -style catalog -format json-compact > catalog.json
 //
-// The output is deterministic for a given -paths, -seed and -format.
+// The output is deterministic for a given -paths, -seed, -style and -format.
 package main
 
 import (
@@ -28,14 +29,15 @@ func run(args []string, stdout io.Writer) error {
 	paths := fs.Int("paths", 1000, "number of paths (each has 2-4 operations)")
 	seed := fs.Uint64("seed", 1, "random seed; the same seed gives the same spec")
 	out := fs.String("o", "", "output file (default: standard output)")
-	format := fs.String("format", "yaml", "output format: yaml or json")
+	format := fs.String("format", "yaml", "output format: yaml, json (indented) or json-compact")
+	style := fs.String("style", "sample", "generator: sample (Google's samples' style) or catalog (shared $refs, block texts, flow maps)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
-	data, err := specgen.Bytes(specgen.Options{Paths: *paths, Seed: *seed, Format: specgen.Format(*format)})
+	data, err := specgen.Bytes(specgen.Options{Paths: *paths, Seed: *seed, Format: specgen.Format(*format), Style: specgen.Style(*style)})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,20 @@ func TestRunWritesFile(t *testing.T) {
 	}
 }
 
+func TestRunStyleAndCompact(t *testing.T) {
+	var b bytes.Buffer
+	if err := run([]string{"-paths", "4", "-style", "catalog", "-format", "json-compact"}, &b); err != nil {
+		t.Fatal(err)
+	}
+	want, err := specgen.Bytes(specgen.Options{Paths: 4, Seed: 1, Style: specgen.Catalog, Format: specgen.JSONCompact})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), want) {
+		t.Error("output differs from specgen.Bytes for the same options")
+	}
+}
+
 func TestRunStdout(t *testing.T) {
 	var b bytes.Buffer
 	if err := run([]string{"-paths", "3"}, &b); err != nil {
@@ -46,6 +60,7 @@ func TestRunErrors(t *testing.T) {
 	}{
 		{"zero paths", []string{"-paths", "0"}, "at least 1"},
 		{"bad format", []string{"-format", "xml"}, "unknown format"},
+		{"bad style", []string{"-style", "x"}, "unknown style"},
 		{"extra argument", []string{"spec.yaml"}, "unexpected arguments"},
 		{"unwritable output", []string{"-paths", "1", "-o", filepath.Join("no-such-dir", "x", "y.yaml")}, "write"},
 	} {

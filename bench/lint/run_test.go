@@ -74,7 +74,7 @@ func TestRunCorsgateOnly(t *testing.T) {
 		testenv.Program(t, tool)
 	}
 	cmd := exec.Command("bash", "run.sh")
-	cmd.Env = append(os.Environ(), "PEERS=", "SIZES=20 40", "RUNS=2", "TMPDIR="+t.TempDir())
+	cmd.Env = append(os.Environ(), "PEERS=", "SIZES=20 40", "RUNS=2", "SHAPES=sample-yaml catalog-json-compact sample-oas3", "VARIANTS=nohuge", "TMPDIR="+t.TempDir())
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr []byte
@@ -84,11 +84,26 @@ func TestRunCorsgateOnly(t *testing.T) {
 		t.Fatalf("run.sh: %v\n%s\n%s", err, out, stderr)
 	}
 	report := string(out)
-	for _, n := range []string{"20", "40"} {
-		re := regexp.MustCompile(`(?m)^\| ` + n + ` \| [0-9.]+ \| corsgate \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| [0-9.]+ \| 2 runs, .*exit 0`)
-		if !re.MatchString(report) {
-			t.Errorf("no corsgate row for N=%s in the report:\n%s", n, report)
+	for _, shape := range []string{"sample-yaml", "catalog-json-compact", "sample-oas3"} {
+		_, section, ok := strings.Cut(report, "#### "+shape+"\n")
+		if !ok {
+			t.Fatalf("no section for %s in the report:\n%s", shape, report)
 		}
+		section, _, _ = strings.Cut(section, "####")
+		for _, n := range []string{"20", "40"} {
+			for _, tool := range []string{"corsgate", "corsgate-nohuge"} {
+				re := regexp.MustCompile(`(?m)^\| ` + n + ` \| [0-9.]+ \| ` + tool + ` \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9]+ \| [0-9.]+ \| [0-9.-]+ \| 2 runs, .*exit 0`)
+				if !re.MatchString(section) {
+					t.Errorf("no %s row for %s N=%s in the report:\n%s", tool, shape, n, section)
+				}
+			}
+		}
+		if !strings.Contains(section, "corsgate-nohuge against corsgate: wall") {
+			t.Errorf("no variant ratio for %s:\n%s", shape, section)
+		}
+	}
+	if !strings.Contains(report, "corsgate transform to-openapi3") {
+		t.Errorf("report does not say how the 3.x spec was made:\n%s", report)
 	}
 	if !strings.Contains(report, "corsgate lint --max-size") {
 		t.Errorf("report does not show the corsgate command:\n%s", report)

@@ -323,7 +323,8 @@ END {
 		c = targets[t] SUBSEP kinds[k]; n = "nginx" SUBSEP kinds[k]
 		if (!((c SUBSEP 4) in vals) || !((n SUBSEP 4) in vals)) continue
 		r = m[c, 4] / m[n, 4]; p = m[c, 6] / m[n, 6]; u = m[c, 7] / m[n, 7]
-		want = kinds[k] == "preflight" ? 0.9 : 0.75
+		# GETs: 0.75 for -q (issue 6); 0.8 with the default output, every exchange judged and logged (issue 17).
+		want = kinds[k] == "preflight" ? 0.9 : (targets[t] == "corsgate-log" ? 0.8 : 0.75)
 		printf "| %s | %s | %.2f | >= %.2f %s | %.2f | <= 1.50 %s | %.2f |\n", kinds[k], targets[t], r, want, (r >= want ? "met" : "MISSED"), p, (p <= 1.5 ? "met" : "MISSED"), u
 	}
 }' "$rows" | tee "$work/summary.md"

@@ -512,6 +512,7 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 	printer := format.NewServePrinter(colorOn)
 	pol := *policy
 	cache := &checkCache{m: map[string]cors.Result{}}
+	memo := proxy.NewCheckMemo(&pol) // the other exchanges' judgements
 	printLine := func(l *format.ServeLine, findings []cors.Finding) {
 		for _, f := range findings {
 			l.Findings = append(l.Findings, format.ServeFinding{Code: f.Code, Severity: f.Severity})
@@ -522,18 +523,16 @@ func newServeObserver(env *Env, o *serveOptions, stderr io.Writer, colorOn bool,
 	}
 	observe = func(rec *proxy.Record) {
 		credMode, _ := cors.CredentialsFor(o.assumeCreds, rec.RequestHeader)
-		check := func() cors.Result {
-			return cors.Check(&cors.Exchange{
-				Method: rec.Method, RequestHeader: rec.RequestHeader, Status: rec.Status,
-				ResponseHeader: rec.ResponseHeader, Credentials: credMode, Policy: &pol, BackendHeader: rec.BackendHeader,
-				ProxyMade: rec.ProxyMade, Body: rec.Body,
-			})
+		x := cors.Exchange{
+			Method: rec.Method, RequestHeader: rec.RequestHeader, Status: rec.Status,
+			ResponseHeader: rec.ResponseHeader, Credentials: credMode, Policy: &pol, BackendHeader: rec.BackendHeader,
+			ProxyMade: rec.ProxyMade, Body: rec.Body,
 		}
 		var res cors.Result
 		if rec.Route == proxy.RouteCORSPreflight {
-			res = cache.get(rec, credMode, check)
+			res = cache.get(rec, credMode, func() cors.Result { y := x; return cors.Check(&y) })
 		} else {
-			res = check()
+			res = memo.Check(&x)
 		}
 		if lines != nil {
 			printLine(&format.ServeLine{Method: rec.Method, Path: rec.Path, Origin: rec.RequestHeader.Get("Origin"),

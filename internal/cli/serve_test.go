@@ -309,10 +309,19 @@ func BenchmarkServeObserver(b *testing.B) {
 		ResponseHeader: http.Header{"Access-Control-Allow-Origin": {"https://app.example.com"},
 			"Access-Control-Allow-Methods": {cors.DefaultAllowMethods}, "Access-Control-Allow-Headers": {cors.DefaultAllowHeadersESP2},
 			"Access-Control-Max-Age": {"7200"}, "Access-Control-Expose-Headers": {cors.DefaultExposeHeaders}}}
+	get := &proxy.Record{
+		Start: time.Now(), Method: "GET", Path: "/shelves/1", Host: "127.0.0.1:8080",
+		Status: 200, Route: "operation", BackendReached: true,
+		RequestHeader: http.Header{"Origin": {"https://app.example.com"}, "User-Agent": {"wrk"}},
+		ResponseHeader: http.Header{"Access-Control-Allow-Origin": {"https://app.example.com"},
+			"Access-Control-Expose-Headers": {cors.DefaultExposeHeaders}, "Content-Type": {"application/json"},
+			"Content-Length": {"63"}, "Date": {"Thu, 03 Dec 2026 12:00:00 GMT"}},
+	}
 	for _, tc := range []struct {
 		name   string
 		report bool
-	}{{"line", false}, {"line+report", true}} {
+		rec    *proxy.Record
+	}{{"line", false, rec}, {"line+report", true, rec}, {"get-line", false, get}} {
 		b.Run(tc.name, func(b *testing.B) {
 			o := &serveOptions{}
 			if tc.report {
@@ -325,7 +334,7 @@ func BenchmarkServeObserver(b *testing.B) {
 			defer closeObs()
 			b.ReportAllocs()
 			for b.Loop() {
-				obs(rec)
+				obs(tc.rec)
 			}
 		})
 	}

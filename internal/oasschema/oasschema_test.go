@@ -262,10 +262,32 @@ func TestPointersResolve(t *testing.T) {
 	}
 }
 
+// withProblems adds a key the schema refuses ("bogus") to the first
+// operation of every n-th path item, so that problems fall in every worker's
+// share of the paths (the generated spec itself is valid).
+func withProblems(t *testing.T, root *yaml.Node, n int) {
+	t.Helper()
+	paths := spec.Get(root, "paths")
+	if paths == nil || paths.Kind != yaml.MappingNode {
+		t.Fatal("the generated spec has no paths mapping")
+	}
+	for i := 1; i < len(paths.Content); i += 2 * n {
+		item := paths.Content[i]
+		if len(item.Content) < 2 || item.Content[1].Kind != yaml.MappingNode {
+			t.Fatalf("path item %s: no operation first", paths.Content[i-1].Value)
+		}
+		op := item.Content[1]
+		op.Content = append(op.Content,
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "bogus"},
+			&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: "1"})
+	}
+}
+
 // TestParallelSplitMatchesSequential: splitting the path items on several
 // goroutines finds the same problems, in the same order, as one walk.
 func TestParallelSplitMatchesSequential(t *testing.T) {
 	root, v, _ := versionedRoot(generated(t, 3*parallelPaths))
+	withProblems(t, root, 7)
 	saved := splitWorkers
 	defer func() { splitWorkers = saved }()
 	var runs [][]Problem

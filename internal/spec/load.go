@@ -208,7 +208,7 @@ func Parse(name string, data []byte, opts Options) (*Document, error) {
 		d.Format = JSON
 	}
 
-	top, err := parseValidYAMLNode(data)
+	top, err := parseNode(d.Format, data)
 	if err != nil {
 		return nil, d.syntaxError(err)
 	}

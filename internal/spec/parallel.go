@@ -127,7 +127,7 @@ func parseYAMLNodeStats(data []byte) (*yaml.Node, parseStats, error) {
 
 func parseYAMLNodeStatsValid(data []byte, valid bool) (*yaml.Node, parseStats, error) {
 	var st parseStats
-	if len(data) < parallelMinSize || (parallelChunkSize <= 0 && runtime.GOMAXPROCS(0) < 2) {
+	if len(data) < parallelMinSize || (parallelChunkSize <= 0 && (runtime.GOMAXPROCS(0) < 2 || parserChoice == "sequential")) {
 		n, err := parseSequential(data)
 		return n, st, err
 	}

@@ -30,7 +30,32 @@ type Format string
 // Output formats.
 const (
 	YAML Format = "yaml"
+	// JSON is indented by two spaces, one value per line.
 	JSON Format = "json"
+	// JSONCompact has no whitespace at all, as minified JSON and many
+	// generators' output.
+	JSONCompact Format = "json-compact"
+)
+
+// Style is which of the two generators writes the spec: the same kind of
+// Endpoints API, written the way two different teams (or tools) write it, so
+// that a benchmark does not measure one shape only.
+type Style string
+
+// Generators.
+const (
+	// Sample is the style of Google's Endpoints samples: two-space
+	// indentation, sequences at their key's column, double quotes, every
+	// parameter and response written out in each operation, unquoted integer
+	// response keys, one-line descriptions, comments.
+	Sample Style = "sample"
+	// Catalog is a large API catalogue as a platform team maintains it:
+	// four-space indentation, indented sequences, single quotes, quoted
+	// response codes, shared parameters and responses reached by $ref, long
+	// markdown descriptions as literal and folded block scalars, small
+	// schemas as flow mappings ({type: string, format: uuid}), allOf
+	// compositions and nested definitions.
+	Catalog Style = "catalog"
 )
 
 // Options select what to generate.
@@ -39,8 +64,10 @@ type Options struct {
 	Paths int
 	// Seed makes a different, still deterministic, spec.
 	Seed uint64
-	// Format is YAML (default) or JSON.
+	// Format is YAML (default), JSON or JSONCompact.
 	Format Format
+	// Style is Sample (default) or Catalog.
+	Style Style
 }
 
 // Host is the service name used in every generated spec.
@@ -65,20 +92,41 @@ func Bytes(opts Options) ([]byte, error) {
 	if f == "" {
 		f = YAML
 	}
-	if f != YAML && f != JSON {
-		return nil, fmt.Errorf("specgen: unknown format %q (want yaml or json)", opts.Format)
+	if f != YAML && f != JSON && f != JSONCompact {
+		return nil, fmt.Errorf("specgen: unknown format %q (want yaml, json or json-compact)", opts.Format)
 	}
-	g := &gen{rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed_c0de_2026)), n: opts.Paths}
-	root := g.document()
+	st := opts.Style
+	if st == "" {
+		st = Sample
+	}
+	var root *obj
+	ys := sampleStyle
+	switch st {
+	case Sample:
+		g := &gen{rng: rand.New(rand.NewPCG(opts.Seed, 0x5eed_c0de_2026)), n: opts.Paths}
+		root = g.document()
+	case Catalog:
+		root = catalogDocument(opts.Paths, opts.Seed)
+		ys = catalogStyle
+	default:
+		return nil, fmt.Errorf("specgen: unknown style %q (want sample or catalog)", opts.Style)
+	}
 	var buf bytes.Buffer
 	buf.Grow(opts.Paths * 4200)
-	if f == JSON {
-		jsonWriter{&buf}.value(root, 0)
+	switch f {
+	case JSON:
+		jsonWriter{&buf, 2}.value(root, 0)
 		buf.WriteByte('\n')
-	} else {
-		buf.WriteString("# Generated benchmark spec: " + fmt.Sprint(opts.Paths) + " paths, seed " + fmt.Sprint(opts.Seed) + ".\n")
-		buf.WriteString("# Deploy with: gcloud endpoints services deploy openapi.yaml\n")
-		yamlWriter{&buf}.mapping(root, 0, false)
+	case JSONCompact:
+		jsonWriter{&buf, 0}.value(root, 0)
+	default:
+		if st == Sample {
+			buf.WriteString("# Generated benchmark spec: " + fmt.Sprint(opts.Paths) + " paths, seed " + fmt.Sprint(opts.Seed) + ".\n")
+			buf.WriteString("# Deploy with: gcloud endpoints services deploy openapi.yaml\n")
+		} else {
+			buf.WriteString("---\n# API catalogue (generated for benchmarks: " + fmt.Sprint(opts.Paths) + " paths, seed " + fmt.Sprint(opts.Seed) + ")\n")
+		}
+		yamlWriter{&buf, ys}.mapping(root, 0, false)
 	}
 	return buf.Bytes(), nil
 }
@@ -254,6 +302,11 @@ func (g *gen) management() *obj {
 func (g *gen) path(paths *obj, i int) {
 	noun := nouns[i%len(nouns)]
 	parent := nouns[(i/len(nouns)+3*i+1)%len(nouns)]
+	if parent == noun {
+		// A custom action's template names both: the same variable twice
+		// is an invalid spec (a repeated path parameter).
+		parent = nouns[(i/len(nouns)+3*i+2)%len(nouns)]
+	}
 	res := fmt.Sprintf("%s%d", title(noun), i)     // definition name
 	seg := fmt.Sprintf("%s-%d", plural(noun), i)   // URL segment
 	version := fmt.Sprintf("v%d", 1+g.rng.IntN(2)) // v1 or v2

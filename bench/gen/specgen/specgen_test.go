@@ -2,12 +2,15 @@ package specgen_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
+	"github.com/corsgate/corsgate/lint"
+	"github.com/corsgate/corsgate/rules"
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 )
@@ -220,11 +223,161 @@ func TestBadOptions(t *testing.T) {
 	}{
 		{"zero paths", specgen.Options{}, "at least 1"},
 		{"bad format", specgen.Options{Paths: 1, Format: "toml"}, "unknown format"},
+		{"bad style", specgen.Options{Paths: 1, Style: "baroque"}, "unknown style"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := specgen.Bytes(tc.opts)
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestCatalogShape checks what makes the Catalog style a different shape
+// from Sample: its YAML layout and its use of $refs, and that it is still a
+// clean Endpoints spec whose $refs all resolve.
+func TestCatalogShape(t *testing.T) {
+	data := generate(t, specgen.Options{Paths: 60, Style: specgen.Catalog})
+	doc, err := spec.Parse("catalog.yaml", data, spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if host, ok := doc.Host(); !ok || host != specgen.CatalogHost {
+		t.Fatalf("host = %q, %v", host, ok)
+	}
+	if got := spec.ScalarText(doc.Node("/x-google-endpoints/0/name")); got != specgen.CatalogHost {
+		t.Errorf("x-google-endpoints[0].name = %q", got)
+	}
+	styles := map[string]int{}
+	refs := map[string]int{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch {
+		case n.Style&yaml.FlowStyle != 0 && n.Kind == yaml.MappingNode:
+			styles["flow map"]++
+		case n.Style&yaml.LiteralStyle != 0:
+			styles["literal"]++
+		case n.Style&yaml.FoldedStyle != 0:
+			styles["folded"]++
+		case n.Style&yaml.SingleQuotedStyle != 0:
+			styles["single"]++
+		}
+		if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == "$ref" {
+					ref := n.Content[i+1].Value
+					section := strings.SplitN(strings.TrimPrefix(ref, "#/"), "/", 2)[0]
+					refs[section]++
+					if doc.Node(strings.TrimPrefix(ref, "#")) == nil {
+						t.Errorf("line %d: $ref %q does not resolve", n.Content[i+1].Line, ref)
+					}
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc.Root)
+	for _, k := range []string{"flow map", "literal", "folded", "single"} {
+		if styles[k] < 20 {
+			t.Errorf("only %d %s nodes (%v)", styles[k], k, styles)
+		}
+	}
+	for _, k := range []string{"parameters", "responses", "definitions"} {
+		if refs[k] < 60 {
+			t.Errorf("only %d $refs into %s (%v)", refs[k], k, refs)
+		}
+	}
+	if !bytes.Contains(data, []byte("\n        get:\n")) {
+		t.Error("operations are not indented by four spaces per level")
+	}
+	if !bytes.Contains(data, []byte("\n            parameters:\n                - ")) {
+		t.Error("sequences are not indented under their key")
+	}
+	if got := len(spec.Get(doc.Root, "paths").Content) / 2; got != 60 {
+		t.Errorf("%d paths, want 60", got)
+	}
+}
+
+// TestFormatsAgree: for both styles, the YAML, indented JSON and compact
+// JSON outputs describe the same document (the same node values in the
+// same order), and the JSON outputs are valid JSON.
+func TestFormatsAgree(t *testing.T) {
+	for _, style := range []specgen.Style{specgen.Sample, specgen.Catalog} {
+		t.Run(string(style), func(t *testing.T) {
+			var want any
+			for _, format := range []specgen.Format{specgen.YAML, specgen.JSON, specgen.JSONCompact} {
+				data := generate(t, specgen.Options{Paths: 30, Seed: 2, Style: style, Format: format})
+				if format != specgen.YAML && !json.Valid(data) {
+					t.Fatalf("%s output is not valid JSON", format)
+				}
+				doc, err := spec.Parse("x", data, spec.Options{})
+				if err != nil {
+					t.Fatalf("%s: %v", format, err)
+				}
+				got, err := spec.JSONValue(doc.Root)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want == nil {
+					want = got
+					continue
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s differs from YAML (-yaml +%s):\n%s", format, format, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestCatalogSize keeps the Catalog style near Sample's size per path, so
+// that N means about the same file size in both (~20 MB at 5000 paths).
+func TestCatalogSize(t *testing.T) {
+	n := len(generate(t, specgen.Options{Paths: 1000, Style: specgen.Catalog}))
+	if n < 3_600_000 || n > 4_300_000 {
+		t.Errorf("N=1000 catalog YAML is %d bytes, want about 4 MB", n)
+	}
+}
+
+func TestCompactJSONHasNoWhitespace(t *testing.T) {
+	data := generate(t, specgen.Options{Paths: 5, Format: specgen.JSONCompact, Style: specgen.Catalog})
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	outside := true
+	for i, c := range data {
+		if c == '"' && (i == 0 || data[i-1] != '\\') {
+			outside = !outside
+		}
+		if outside && (c == ' ' || c == '\n') {
+			t.Fatalf("whitespace outside strings at byte %d", i)
+		}
+	}
+}
+
+// TestLintsClean: both generators write specs corsgate's whole catalogue
+// finds nothing above info in (the benchmark lints valid specs). At 100
+// paths the sample style reaches path 59, once a custom action whose parent
+// and resource were the same noun, its path variable written twice.
+func TestLintsClean(t *testing.T) {
+	for _, style := range []specgen.Style{specgen.Sample, specgen.Catalog} {
+		t.Run(string(style), func(t *testing.T) {
+			doc, err := spec.Parse("bench.yaml", generate(t, specgen.Options{Paths: 100, Style: style}), spec.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := lint.Run(context.Background(), []*spec.Document{doc}, rules.All(), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range ds {
+				if d.Severity > lint.Info {
+					t.Errorf("%d:%d: %s: %s [%s]", d.Line, d.Column, d.Severity, d.Message, d.RuleID)
+				}
 			}
 		})
 	}
