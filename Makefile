@@ -42,8 +42,9 @@ staticcheck: $(STATICCHECK) ## staticcheck
 # go test -json read by internal/testenv/summary: a line per package, every
 # skipped test with its reason, the whole output of every failure. The status
 # is go test's (pipefail) or the summary's, whichever fails.
-unit: ## go test -race, printing every skip with its reason
+unit: ## go test -race, printing every skip with its reason; then the lint time bounds without the race detector
 	@bash -o pipefail -c '$(GO) test -race -count=1 -timeout 12m -json $(PKGS) | $(GO) run ./internal/testenv/summary'
+	$(GO) test -count=1 -run '^(TestAliasShapesLint|FuzzLoadAndLint)$$' ./internal/spec
 
 fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	@for spec in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
