@@ -213,21 +213,10 @@ func (p *jsonParser) object() *yaml.Node {
 			return nil
 		}
 		p.stack = append(p.stack, k, v)
-		if p.pos >= len(p.src) {
-			p.fail("unterminated object")
+		if done, ok := p.separator('}', "unterminated object", "expected ',' or '}'"); !ok {
 			return nil
-		}
-		if p.src[p.pos] == '}' {
-			p.pos++
+		} else if done {
 			break
-		}
-		if p.src[p.pos] != ',' {
-			p.fail("expected ',' or '}'")
-			return nil
-		}
-		p.pos++
-		if !p.space(true) {
-			return nil
 		}
 	}
 	p.closeCollection(n, base)
@@ -255,26 +244,34 @@ func (p *jsonParser) array() *yaml.Node {
 			return nil
 		}
 		p.stack = append(p.stack, v)
-		if p.pos >= len(p.src) {
-			p.fail("unterminated array")
+		if done, ok := p.separator(']', "unterminated array", "expected ',' or ']'"); !ok {
 			return nil
-		}
-		if p.src[p.pos] == ']' {
-			p.pos++
+		} else if done {
 			break
-		}
-		if p.src[p.pos] != ',' {
-			p.fail("expected ',' or ']'")
-			return nil
-		}
-		p.pos++
-		if !p.space(true) {
-			return nil
 		}
 	}
 	p.closeCollection(n, base)
 	p.depth--
 	return n
+}
+
+// separator reads what follows a member or an item: the closing byte
+// (done), or a comma and the space after it.
+func (p *jsonParser) separator(closing byte, unterminated, expected string) (done, ok bool) {
+	if p.pos >= len(p.src) {
+		p.fail(unterminated)
+		return false, false
+	}
+	switch p.src[p.pos] {
+	case closing:
+		p.pos++
+		return true, true
+	case ',':
+		p.pos++
+		return false, p.space(true)
+	}
+	p.fail(expected)
+	return false, false
 }
 
 func (p *jsonParser) literal(word, tag string) *yaml.Node {
