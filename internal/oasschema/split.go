@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/corsgate/corsgate/internal/grow"
 	"github.com/corsgate/corsgate/internal/spec"
 	"go.yaml.in/yaml/v3"
 )
@@ -488,7 +489,7 @@ func (s *splitter) add(kind unitKind, n *yaml.Node, m mode, o occ) uint64 {
 func (s *splitter) record(kind unitKind, fp uint64, n *yaml.Node, o occ) *unit {
 	key := [2]uint64{uint64(kind), fp}
 	if u, ok := s.byHash[key]; ok {
-		u.occs = append(u.occs, o)
+		u.occs = grow.Append(u.occs, o) // a shared unit may occur thousands of times
 		return u
 	}
 	u := &unit{key: key, kind: kind, node: n, occs: []occ{o}}

@@ -14,6 +14,15 @@ import (
 type expansion struct {
 	memo  map[*yaml.Node]extent // anchored nodes measured (or being measured)
 	added int                   // nodes the aliases met so far stand for, saturating
+	// stack is checkFrom's work list, kept between the calls one walker
+	// makes (the parallel check makes one per path item).
+	stack []checkFrame
+}
+
+// checkFrame is a node checkFrom has still to visit, at its depth.
+type checkFrame struct {
+	n     *yaml.Node
+	depth int
 }
 
 // extent is the expanded size and depth of a subtree; size 0 marks an

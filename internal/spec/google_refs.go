@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/corsgate/corsgate/internal/grow"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -92,7 +93,7 @@ func (r Ref) Section() string {
 func (g *Google) Refs() []Ref {
 	g.refsOnce.Do(func() {
 		v3 := g.Version.IsOpenAPI3()
-		w := &refWalker{toks: make([]string, 0, 32), v3: v3, fn: func(r Ref) { g.refs = append(g.refs, r) }}
+		w := &refWalker{toks: make([]string, 0, 32), v3: v3, fn: func(r Ref) { g.refs = grow.Append(g.refs, r) }}
 		if v3 {
 			w.document3(g.Doc.Root)
 		} else {

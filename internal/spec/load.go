@@ -310,14 +310,11 @@ func (d *Document) check(opts Options) error {
 // alias limit.
 func (d *Document) checkFrom(n *yaml.Node, depth int, opts Options, maxAliases int, e *expansion) error {
 	maxDepth := opts.maxDepth()
-	type frame struct {
-		n     *yaml.Node
-		depth int
-	}
-	stack := []frame{{n, depth}}
+	stack := append(e.stack[:0], checkFrame{n, depth})
+	defer func() { e.stack = stack[:0] }() // reused by the walker's next call
 	push := func(ns []*yaml.Node, depth int) {
 		for i := len(ns) - 1; i >= 0; i-- {
-			stack = append(stack, frame{ns[i], depth})
+			stack = append(stack, checkFrame{ns[i], depth})
 		}
 	}
 	for len(stack) > 0 {
