@@ -16,24 +16,45 @@ type Position struct {
 
 // Pointer builds an RFC 6901 JSON pointer from unescaped reference tokens:
 // Pointer("paths", "/a/{id}", "get") == "/paths/~1a~1{id}/get".
-func Pointer(tokens ...string) string {
+func Pointer(tokens ...string) string { return Append("", tokens...) }
+
+// Append adds unescaped tokens to an existing pointer. The result is built
+// in one allocation of its exact size: pointers are made for every $ref and
+// reported value of a large spec, while a lint runs without collection.
+func Append(ptr string, tokens ...string) string {
 	if len(tokens) == 0 {
-		return ""
+		return ptr
+	}
+	n := len(ptr)
+	for _, t := range tokens {
+		n += 1 + len(t)
+		for i := 0; i < len(t); i++ {
+			if t[i] == '~' || t[i] == '/' {
+				n++ // escaped as ~0 or ~1
+			}
+		}
 	}
 	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(ptr)
 	for _, t := range tokens {
 		b.WriteByte('/')
-		if strings.ContainsAny(t, "~/") {
-			t = strings.ReplaceAll(t, "~", "~0")
-			t = strings.ReplaceAll(t, "/", "~1")
+		start := 0
+		for i := 0; i < len(t); i++ {
+			if c := t[i]; c == '~' || c == '/' {
+				b.WriteString(t[start:i])
+				if c == '~' {
+					b.WriteString("~0")
+				} else {
+					b.WriteString("~1")
+				}
+				start = i + 1
+			}
 		}
-		b.WriteString(t)
+		b.WriteString(t[start:])
 	}
 	return b.String()
 }
-
-// Append adds unescaped tokens to an existing pointer.
-func Append(ptr string, tokens ...string) string { return ptr + Pointer(tokens...) }
 
 // SplitPointer returns the unescaped tokens of a JSON pointer.
 func SplitPointer(ptr string) []string {
