@@ -9,12 +9,12 @@ import (
 )
 
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName  xml.Name      `xml:"testsuites"`
+	Name     string        `xml:"name,attr"`
+	Tests    int           `xml:"tests,attr"`
+	Failures int           `xml:"failures,attr"`
+	Errors   int           `xml:"errors,attr"`
+	Suites   []*junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
@@ -67,7 +67,7 @@ func printJUnit(w io.Writer, ds []lint.Diagnostic, o Options) error {
 	}
 	out := junitSuites{Name: "corsgate lint"}
 	for _, f := range order {
-		s := junitSuite{Name: f}
+		s := &junitSuite{Name: f}
 		if msg, ok := unread[f]; ok {
 			s.Cases = append(s.Cases, junitCase{Name: "corsgate lint", ClassName: f,
 				Error: &junitFailure{Message: "cannot read: " + msg, Type: "unreadable", Text: f + ": cannot read: " + msg}})
@@ -87,10 +87,17 @@ func printJUnit(w io.Writer, ds []lint.Diagnostic, o Options) error {
 			s.Cases = append(s.Cases, c)
 		}
 		s.Tests = len(s.Cases)
+		out.Suites = append(out.Suites, s)
+	}
+	return writeJUnit(w, out)
+}
+
+// writeJUnit totals the suites and writes the document (lint's and probe's).
+func writeJUnit(w io.Writer, out junitSuites) error {
+	for _, s := range out.Suites {
 		out.Tests += s.Tests
 		out.Failures += s.Failures
 		out.Errors += s.Errors
-		out.Suites = append(out.Suites, s)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err

@@ -153,7 +153,7 @@ func TestProbeJUnit(t *testing.T) {
 		if err := PrintProbe(&buf, JUnit, sampleProbeReport(), ProbeOptions{FailOn: tc.failOn}); err != nil {
 			t.Fatal(err)
 		}
-		var s probeJUnitSuites
+		var s junitSuites
 		if err := xml.Unmarshal(buf.Bytes(), &s); err != nil {
 			t.Fatal(err)
 		}
