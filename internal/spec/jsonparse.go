@@ -172,18 +172,28 @@ func (p *jsonParser) open(tag string, kind yaml.Kind) *yaml.Node {
 	return n
 }
 
-func (p *jsonParser) object() *yaml.Node {
-	n := p.open(tagMap, yaml.MappingNode)
-	if n == nil {
-		return nil
+// begin opens an object or array: n is nil when that fails, empty is true
+// when the closing byte follows at once (the collection is then done), and
+// base is where its members start on the stack.
+func (p *jsonParser) begin(tag string, kind yaml.Kind, closing byte) (n *yaml.Node, base int, empty bool) {
+	if n = p.open(tag, kind); n == nil {
+		return nil, 0, false
 	}
-	base := len(p.stack)
+	base = len(p.stack)
 	if !p.space(true) {
-		return nil
+		return nil, 0, false
 	}
-	if p.pos < len(p.src) && p.src[p.pos] == '}' {
+	if p.pos < len(p.src) && p.src[p.pos] == closing {
 		p.pos++
 		p.depth--
+		return n, base, true
+	}
+	return n, base, false
+}
+
+func (p *jsonParser) object() *yaml.Node {
+	n, base, empty := p.begin(tagMap, yaml.MappingNode, '}')
+	if n == nil || empty {
 		return n
 	}
 	for {
@@ -225,17 +235,8 @@ func (p *jsonParser) object() *yaml.Node {
 }
 
 func (p *jsonParser) array() *yaml.Node {
-	n := p.open(tagSeq, yaml.SequenceNode)
-	if n == nil {
-		return nil
-	}
-	base := len(p.stack)
-	if !p.space(true) {
-		return nil
-	}
-	if p.pos < len(p.src) && p.src[p.pos] == ']' {
-		p.pos++
-		p.depth--
+	n, base, empty := p.begin(tagSeq, yaml.SequenceNode, ']')
+	if n == nil || empty {
 		return n
 	}
 	for {
