@@ -41,8 +41,16 @@ func checkAllowCorsBool(p *lint.Pass, a spec.Value) {
 	}
 	key := a.Key.Value
 	if s, ok := a.Str(); ok && (s == "true" || s == "false") {
-		p.ReportAtSeverity(lint.Warning, a, "%s is the string %q: Service Management accepts it as the boolean, but other tools and readers take it for a string; write %s: %s without quotes", key, s, key, s)
+		p.ReportAtSeverity(lint.Warning, a, "%s is the string %q: Service Management accepts it as the boolean, but other tools and readers take it for a string; write %s without quotes", key, s, member(p.Doc, key, s))
 		return
 	}
-	p.ReportAt(a, "%s must be a boolean (true or false), not %s; Service Management rejects it; write %s: true without quotes", key, spec.Describe(a.Node), key)
+	p.ReportAt(a, "%s must be a boolean (true or false), not %s; Service Management rejects it; write %s without quotes", key, spec.Describe(a.Node), member(p.Doc, key, "true"))
+}
+
+// member writes key: value as the document's syntax writes a member.
+func member(doc *spec.Document, key, value string) string {
+	if doc.Format == spec.JSON {
+		return `"` + key + `": ` + value
+	}
+	return key + ": " + value
 }
