@@ -17,7 +17,7 @@ to allow_cors: true), so a quoted "true" or "false" works: warning, because othe
 spec (and readers) take it for a string. Any other value ("yes", "True", 1) fails the deploy: error.
 Fix: lint --fix rewrites "true" and "false" as booleans. OpenAPI 3.x: allowCors on the server's
 x-google-endpoint, and x-google-api-management.allowCors, read the same way (UNVERIFIED for the
-latter; lint --fix does not rewrite it).`,
+latter); lint --fix rewrites both, unless the text is shared with another place through a YAML alias.`,
 		Sources: []lint.Source{docEndpointsCORS, proto("endpoint.proto", "Endpoint.allow_cors"), apiCompilerTest("x_google_endpoints.baseline")},
 		Fix:     "allow-cors-boolean",
 		Endpoint: func(p *lint.Pass, e *spec.Endpoint) {
@@ -26,7 +26,7 @@ latter; lint --fix does not rewrite it).`,
 			}
 		},
 		// 3.x: x-google-api-management.allowCors is parsed the same way
-		// (corsgate's reading; see allowcors-agree). lint --fix leaves it.
+		// (corsgate's reading; see allowcors-agree).
 		Check: func(p *lint.Pass) {
 			if m := p.G.ManagementAllowCors; m.Present() {
 				checkAllowCorsBool(p, m)

@@ -67,3 +67,26 @@ func TestEdgeCases(t *testing.T) {
 		})
 	}
 }
+
+// TestBooleanLeavesSharedText: allow-cors-boolean does not edit a value whose
+// text an alias shares with another place (x-google-api-management written
+// as an alias here), since the edit would change that place too.
+func TestBooleanLeavesSharedText(t *testing.T) {
+	src := "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers:\n- url: https://a.b.c\n  x-google-endpoint: {}\n" +
+		"x-shared: &m\n  allowCors: \"true\"\nx-google-api-management: *m\npaths: {}\n"
+	doc, err := spec.Parse("e.yaml", []byte(src), spec.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Google().ManagementAllowCors.Present() {
+		t.Fatal("the model does not see x-google-api-management.allowCors through the alias; the test tests nothing")
+	}
+	tr, _ := ByName("allow-cors-boolean")
+	res, err := tr.Run(doc, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(src, string(res.Out)); diff != "" {
+		t.Errorf("shared text edited (-want +got):\n%s", diff)
+	}
+}

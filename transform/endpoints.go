@@ -511,28 +511,34 @@ var boolStrings = map[string]string{"true": "true", "false": "false"}
 
 // fixBoolean rewrites allowCors: "true" / "false" (any letter case) as real
 // booleans, in every endpoint entry of the model (x-google-endpoints in 2.0,
-// x-google-endpoint in 3.x). Entries written as aliases are left alone.
+// x-google-endpoint in 3.x) and in 3.x's x-google-api-management. Entries
+// written as aliases are left alone: their text is shared with other places.
 func fixBoolean(c *ctx) ([]yamledit.Edit, error) {
+	g := c.doc.Google()
+	var values []spec.Value
+	for _, e := range g.Endpoints {
+		if e.Written().Kind != yaml.AliasNode {
+			values = append(values, e.AllowCors...)
+		}
+	}
+	if m := g.ManagementAllowCors; m.Present() && g.Management.Written().Kind != yaml.AliasNode {
+		values = append(values, m)
+	}
 	var edits []yamledit.Edit
-	for _, e := range c.doc.Google().Endpoints {
-		if e.Written().Kind == yaml.AliasNode {
+	for _, a := range values {
+		v := a.Written()
+		if v.Kind != yaml.ScalarNode || spec.IsBool(v) {
 			continue
 		}
-		for _, a := range e.AllowCors {
-			v := a.Written()
-			if v.Kind != yaml.ScalarNode || spec.IsBool(v) {
-				continue
-			}
-			b, ok := boolStrings[strings.ToLower(strings.TrimSpace(v.Value))]
-			if !ok {
-				continue
-			}
-			ed, err := c.replaceIfDiff(v, b)
-			if err != nil {
-				return nil, err
-			}
-			edits = append(edits, ed...)
+		b, ok := boolStrings[strings.ToLower(strings.TrimSpace(v.Value))]
+		if !ok {
+			continue
 		}
+		ed, err := c.replaceIfDiff(v, b)
+		if err != nil {
+			return nil, err
+		}
+		edits = append(edits, ed...)
 	}
 	return edits, nil
 }
