@@ -7,9 +7,15 @@ import (
 	"github.com/corsgate/corsgate/lint"
 )
 
-// backendDocumented are the BackendRule fields Google documents for
-// OpenAPI, offered as suggestions.
-var backendDocumented = []string{"address", "deadline", "path_translation", "jwt_audience", "disable_auth", "protocol"}
+// The BackendRule fields Google documents for OpenAPI, as its Swagger 2.0
+// pages spell them and as its 3.x pages do; both spellings are read in
+// either version. "valid keys are" lists the version's spelling, "did you
+// mean" looks at both.
+var (
+	backendFields2      = []string{"address", "deadline", "path_translation", "jwt_audience", "disable_auth", "protocol"}
+	backendFields3      = []string{"address", "deadline", "pathTranslation", "jwtAudience", "disableAuth", "protocol"}
+	backendFieldsEither = append(append([]string(nil), backendFields2...), "pathTranslation", "jwtAudience", "disableAuth")
+)
 
 func init() {
 	register(&lint.Rule{
@@ -20,7 +26,8 @@ func init() {
 		Details: `The extension is parsed into google.api.BackendRule with proto-JSON: an unknown key fails the
 deploy ("Cannot find field"). Both spellings are accepted: jwt_audience/jwtAudience,
 disable_auth/disableAuth, path_translation/pathTranslation; setting both spellings of one field is an
-error. operation_deadline, min_deadline and overrides_by_request_protocol exist in the proto but are not
+error. An unknown key gets the closest field in either spelling, or the list of fields as Google's pages
+for the document's version spell them (snake_case for 2.0, camelCase for 3.x). operation_deadline, min_deadline and overrides_by_request_protocol exist in the proto but are not
 supported in OpenAPI (warning); selector is filled in by Service Management (warning). jwt_audience must
 be a string and disable_auth a boolean. OpenAPI 3.x: the same checks apply to each backend declared under
 x-google-api-management.backends, and messages name that backend (Service Management's 3.x wording is
@@ -42,10 +49,14 @@ UNVERIFIED).`,
 					if b.Name != "" { // 3.x: the backend is declared in x-google-api-management (Service Management's wording there UNVERIFIED)
 						msg = b.Where() + " cannot be converted into proto type google.api.BackendRule. Details: Cannot find field: %s in message google.api.BackendRule"
 					}
-					if sug := lint.Suggest(key, backendDocumented); sug != "" {
+					valid := backendFields2
+					if p.G.Version.IsOpenAPI3() {
+						valid = backendFields3
+					}
+					if sug := lint.Suggest(key, backendFieldsEither); sug != "" {
 						p.ReportKeyAt(v, msg+" (did you mean %q?)", key, sug)
 					} else {
-						p.ReportKeyAt(v, msg+"; valid keys are %s", key, strings.Join(backendDocumented, ", "))
+						p.ReportKeyAt(v, msg+"; valid keys are %s", key, strings.Join(valid, ", "))
 					}
 					return
 				}
