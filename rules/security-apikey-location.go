@@ -15,7 +15,9 @@ func init() {
 x-api-key. The open-source api-compiler ignored other apiKey definitions with the warning "apiKey '%s'
 is ignored. Only apiKey with 'name' as 'key' and 'in' as 'query' are supported"; whether today's Service
 Management maps other names is not verified, so corsgate warns: callers sending the key elsewhere may be
-rejected, or the key not checked.`,
+rejected, or the key not checked. A location the version's schema refuses (in: cookie in Swagger 2.0,
+in: body anywhere) and, in OpenAPI 3.x, a missing name or in are structure-schema's errors, reported
+once there.`,
 		Sources: []lint.Source{
 			apiCompiler("aspects/auth/AuthBuilder.java", "isValidApiKeyDefinition"),
 			espv2("src/envoy/http/service_control/config_parser.cc", "FilterConfigParser::FilterConfigParser"),
@@ -25,15 +27,24 @@ rejected, or the key not checked.`,
 			if !s.IsAPIKey() {
 				return
 			}
+			v3 := p.G.Version.IsOpenAPI3()
 			creds := s.Credentials()
 			if len(creds) == 0 {
-				p.ReportKeyAt(s.Value, "apiKey definition %q needs string name and in (query or header); ESPv2 reads the key from query key, query api_key or header x-api-key", s.Name)
+				if !v3 { // the 2.0 schema check leaves this to this rule
+					p.ReportKeyAt(s.Value, "apiKey definition %q needs string name and in (query or header); ESPv2 reads the key from query key, query api_key or header x-api-key", s.Name)
+				}
 				return
 			}
-			if c := creds[0]; !c.IsAPIKeyDefault() {
+			if c := creds[0]; !c.IsAPIKeyDefault() && schemaAllowsIn(c.In, v3) {
 				p.ReportAt(s.ParamName, "apiKey '%s' (in: %s) is not a location ESP/ESPv2 read API keys from (query key, query api_key, header x-api-key); the historical converter said \"apiKey '%s' is ignored. Only apiKey with 'name' as 'key' and 'in' as 'query' are supported\"; use name: key, in: query (or name: x-api-key, in: header)",
 					c.Name, c.In, c.Name)
 			}
 		},
 	})
+}
+
+// schemaAllowsIn reports whether the version's schema allows an apiKey in
+// value; structure-schema reports any other.
+func schemaAllowsIn(in string, v3 bool) bool {
+	return in == "query" || in == "header" || v3 && in == "cookie"
 }
