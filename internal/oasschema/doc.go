@@ -63,7 +63,10 @@
 // (the top level, path items and operations against a skeleton schema
 // derived in code, derive.go). Units the schema cannot tell apart (same
 // keys and values, free text aside; fingerprints in hash.go) are validated
-// once. The path items of a large document are split on several goroutines.
+// once; so are named schemas that differ only in property names, which the
+// schema never constrains (a spec's resource definitions mostly do): where
+// one of those has a problem, they are regrouped by name and each reports
+// at its own names (regroup). The path items of a large document are split on several goroutines.
 // Tests check that this finds exactly what validating the whole document at
 // once finds, and the same with one goroutine or several.
 //

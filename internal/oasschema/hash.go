@@ -18,8 +18,10 @@ import (
 // the converter types them, mapping keys unordered, aliases and merge keys
 // resolved) except where a mode says the schema looks at less: at free-text
 // fields only the JSON type counts, in x- extensions, example and default
-// nothing does. Keys always count, so the locations of what validation finds
-// are the same in every unit sharing a fingerprint. Two different values
+// nothing does. Keys count, so the locations of what validation finds are
+// the same in every unit sharing a fingerprint; the one exception, property
+// names in named schemas (anyNames), is undone where validation finds
+// something (regroup). Two different values
 // share a fingerprint with probability about n²/2⁶⁴ for n units; a collision
 // would cost a missed finding, never a false one. A test checks that the
 // split validation finds exactly what whole-document validation finds.
@@ -27,6 +29,10 @@ type hasher struct {
 	seed  maphash.Seed
 	alias map[aliasKey]uint64 // fingerprints of alias targets, computed once per mode
 	v31   bool                // OpenAPI 3.1: a path parameter's name has a pattern
+	// anyNames leaves property names out of the fingerprint: the schemas
+	// ask nothing of them, so schemas that differ only there pass or fail
+	// validation together (but report at different places: see regroup).
+	anyNames bool
 }
 
 type aliasKey struct {
@@ -187,7 +193,12 @@ func (h *hasher) node(n *yaml.Node, m mode, depth int) uint64 {
 		// A sum of mixed pairs does not depend on key order.
 		var sum, count uint64
 		eachPair(n, func(key string, val *yaml.Node) bool {
-			sum += h.pair(key, h.node(val, h.child(m, key), depth+1))
+			f := h.node(val, h.child(m, key), depth+1)
+			if m == schemaMap && h.anyNames {
+				sum += mix(f)
+			} else {
+				sum += h.pair(key, f)
+			}
 			count++
 			return true
 		})

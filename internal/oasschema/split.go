@@ -133,6 +133,7 @@ type splitter struct {
 	lay     *layout
 	conv    *converter
 	hash    *hasher
+	named   *hasher             // for named schemas: property names left out
 	units   []*unit
 	byHash  map[[2]uint64]*unit // (kind, fingerprint) → unit
 	toks    []string            // location being walked
@@ -167,7 +168,9 @@ type pair struct {
 }
 
 func newSplitter(v Version, aliased *atomic.Int64) *splitter {
-	return &splitter{lay: &layouts[v.index()], conv: newConverter(aliased), hash: newHasher(v),
+	named := newHasher(v)
+	named.anyNames = true
+	return &splitter{lay: &layouts[v.index()], conv: newConverter(aliased), hash: newHasher(v), named: named,
 		byHash: map[[2]uint64]*unit{}}
 }
 
@@ -363,7 +366,8 @@ func (s *splitter) schemaMap(n *yaml.Node, depth int, rest []string) (any, uint6
 		if s.lay.schemaKey != nil && !s.lay.schemaKey.MatchString(k) {
 			return nil, 0, false, nil
 		}
-		s.add(unitSchema, val, schemaObj, keyed(val, base, k))
+		n := spec.Deref(val)
+		s.record(unitSchema, s.named.node(n, schemaObj, 0), n, keyed(val, base, k))
 		return nil, stubFP, true, nil
 	})
 	return v, fp, true, err

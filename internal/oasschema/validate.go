@@ -88,6 +88,10 @@ func validate(root *yaml.Node, v Version, split, filter bool) ([]Problem, error)
 	if err == nil {
 		err = validateUnits(set, units, aliased, split)
 	}
+	if more := regroup(v, units); err == nil && len(more) > 0 {
+		err = validateUnits(set, more, aliased, split)
+		units = append(units, more...)
+	}
 	if errors.Is(err, errExpansion) {
 		return []Problem{skipped()}, nil
 	}
@@ -218,6 +222,44 @@ func validateUnits(set *schemaSet, units []*unit, aliased *atomic.Int64, split b
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// regroup splits each named-schema unit in which validation found something
+// by the property names of its occurrences (the splitter left them out of
+// the fingerprint, so that schemas differing only there are validated
+// once): they passed or failed together, but each reports at its own names.
+// It returns the new units, to be validated; the first occurrence's group
+// keeps its unit and findings.
+func regroup(v Version, units []*unit) []*unit {
+	var h *hasher
+	var out []*unit
+	for _, u := range units {
+		if u.kind != unitSchema || len(u.found) == 0 || len(u.occs) < 2 {
+			continue
+		}
+		if h == nil {
+			h = newHasher(v)
+		}
+		own := h.node(u.node, schemaObj, 0)
+		var kept []occ
+		byFP := map[uint64]*unit{}
+		for _, o := range u.occs {
+			fp := h.node(o.node, schemaObj, 0)
+			if fp == own {
+				kept = append(kept, o)
+				continue
+			}
+			g, ok := byFP[fp]
+			if !ok {
+				g = &unit{kind: unitSchema, node: spec.Deref(o.node)}
+				byFP[fp] = g
+				out = append(out, g)
+			}
+			g.occs = append(g.occs, o)
+		}
+		u.occs = kept
+	}
+	return out
 }
 
 // dropMany drops "fits more than one form" where the same object has a real
