@@ -133,7 +133,7 @@ type splitter struct {
 	lay     *layout
 	conv    *converter
 	hash    *hasher
-	named   *hasher             // for named schemas: property names left out
+	named   *hasher // for named schemas: property names left out
 	units   []*unit
 	byHash  map[[2]uint64]*unit // (kind, fingerprint) → unit
 	toks    []string            // location being walked
