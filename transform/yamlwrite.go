@@ -18,9 +18,12 @@ import (
 //
 // yamlWriter writes block mappings, block sequences and the scalars whose
 // yaml.v3 form is simple (one line of printable ASCII written plain, in
-// single quotes or in double quotes without escapes) itself, following the
-// emitter's rules for them (emitterc.go: yaml_emitter_analyze_scalar,
-// yaml_emitter_select_scalar_style; encode.go: encoder.node, which quotes a
+// single quotes or in double quotes without escapes; printable ASCII lines
+// as a literal or folded block without an indentation indicator) itself,
+// following the emitter's rules for them (emitterc.go:
+// yaml_emitter_analyze_scalar, yaml_emitter_select_scalar_style,
+// yaml_emitter_write_block_scalar_hints, yaml_emitter_write_literal_scalar,
+// yaml_emitter_write_folded_scalar; encode.go: encoder.node, which quotes a
 // !!str that would read back as another type). Anything else, a member or
 // sequence item at a time, goes to yaml.v3 alone and is shifted right by the
 // indentation it has in the whole document: yaml.v3 writes with infinite
@@ -71,13 +74,17 @@ func (w *yamlWriter) member(k, v *yaml.Node, indent int, inline bool) error {
 	if ok {
 		switch {
 		case v.Kind == yaml.ScalarNode:
-			text, simple := simpleScalar(v, false)
-			if !simple {
-				break
+			if text, simple := simpleScalar(v, false); simple {
+				w.lineStart(indent, inline)
+				w.out = append(append(append(append(w.out, key...), ": "...), text...), '\n')
+				return nil
 			}
-			w.lineStart(indent, inline)
-			w.out = append(append(append(append(w.out, key...), ": "...), text...), '\n')
-			return nil
+			if indicator, block := blockScalar(v); block {
+				w.lineStart(indent, inline)
+				w.out = append(append(w.out, key...), ": "...)
+				w.block(v.Value, indicator, indent+yamlIndent)
+				return nil
+			}
 		case emptyBlock(v):
 			w.lineStart(indent, inline)
 			w.out = append(append(append(w.out, key...), ": "...), emptyText(v)...)
@@ -109,13 +116,17 @@ func (w *yamlWriter) member(k, v *yaml.Node, indent int, inline bool) error {
 func (w *yamlWriter) item(v *yaml.Node, indent int) error {
 	switch {
 	case v.Kind == yaml.ScalarNode:
-		text, simple := simpleScalar(v, false)
-		if !simple {
-			break
+		if text, simple := simpleScalar(v, false); simple {
+			w.lineStart(indent, false)
+			w.out = append(append(append(w.out, "- "...), text...), '\n')
+			return nil
 		}
-		w.lineStart(indent, false)
-		w.out = append(append(append(w.out, "- "...), text...), '\n')
-		return nil
+		if indicator, block := blockScalar(v); block {
+			w.lineStart(indent, false)
+			w.out = append(w.out, "- "...)
+			w.block(v.Value, indicator, indent+yamlIndent)
+			return nil
+		}
 	case emptyBlock(v):
 		w.lineStart(indent, false)
 		w.out = append(append(w.out, "- "...), emptyText(v)...)
@@ -334,4 +345,71 @@ func plainAllowed(v string) bool {
 		}
 	}
 	return true
+}
+
+// blockScalar returns the indicator ('|' or '>') of a scalar yaml.v3 writes
+// as a literal or folded block that yamlWriter.block writes the same way:
+// lines of printable ASCII, the first starting with neither a space nor a
+// line break (no indentation indicator), no space before a line break or at
+// the end (yaml.v3 writes those in double quotes).
+func blockScalar(n *yaml.Node) (indicator byte, ok bool) {
+	v := n.Value
+	if n.Kind != yaml.ScalarNode || !plainNode(n) || v == "" || v[0] == ' ' || v[0] == '\n' ||
+		v[len(v)-1] == ' ' || strings.Contains(v, " \n") {
+		return 0, false
+	}
+	switch n.Tag {
+	case "!!str", "tag:yaml.org,2002:str":
+	default:
+		return 0, false
+	}
+	for i := 0; i < len(v); i++ {
+		if (v[i] < 0x20 || v[i] > 0x7e) && v[i] != '\n' {
+			return 0, false
+		}
+	}
+	switch {
+	case n.Style == yaml.LiteralStyle, n.Style == 0 && strings.Contains(v, "\n"):
+		return '|', true
+	case n.Style == yaml.FoldedStyle:
+		return '>', true
+	}
+	return 0, false
+}
+
+// block writes a block scalar after its key or dash, its lines at column
+// indent. The chomping indicator says how the value ends: '-' without a
+// line break, none with one, '+' with more (or when it is one). A folded
+// block writes an extra line break after each line that does not start with
+// a space, which reading folds away.
+func (w *yamlWriter) block(v string, indicator byte, indent int) {
+	w.out = append(w.out, indicator)
+	switch {
+	case !strings.HasSuffix(v, "\n"):
+		w.out = append(w.out, '-')
+	case v == "\n" || strings.HasSuffix(v, "\n\n"):
+		w.out = append(w.out, '+')
+	}
+	w.out = append(w.out, '\n')
+	breaks, leadingSpace := true, true
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c == '\n' {
+			if indicator == '>' && !breaks && !leadingSpace {
+				w.out = append(w.out, '\n')
+			}
+			w.out = append(w.out, '\n')
+			breaks = true
+			continue
+		}
+		if breaks {
+			w.lineStart(indent, false)
+			leadingSpace = c == ' '
+		}
+		w.out = append(w.out, c)
+		breaks = false
+	}
+	if !breaks {
+		w.out = append(w.out, '\n')
+	}
 }

@@ -20,7 +20,8 @@ var yamlValues = []string{
 	"?", "? a", "?a", ":", ": a", ":a", "a:", "a: b", "a:b", "#a", "a #b", "a#b", "/pets/{id}", "{a}", "[a]", "a,b", ",a", "&a",
 	"*a", "!a", "|a", ">a", "'a", "a'b", "it's", `"a`, `a"b`, `a\b`, "%a", "@a", "`a", "#/definitions/Pet",
 	"#/components/schemas/Pet", " lead", "trail ", "two  spaces", "tab\there", "line\nbreak", "trailing break\n",
-	"keep\n\n", "\n", "a\n'b", "a\n\n'", "'\n'", "a\n\n'b", "'", "a\n\nb", "a \nb", "a\n b", "café", "\u00a0", "\x7f", "\x01", "\ufeffbom", "application/json",
+	"keep\n\n", "\n", "a\n'b", "a\n\n'", "'\n'", "a\n\n'b", "'", "a\n\nb", "a \nb", "a\n b", "a\nb\n", "a\n  b\nc", "Lists pets.\n\nPaged: see `next`.\n", "a b\nc d\n\n\ne",
+	"x\n\n", "a\n\n\n", "- a\nb", "a\n\tb", "a\n#b", "#a\nb", "café", "\u00a0", "\x7f", "\x01", "\ufeffbom", "application/json",
 	"$ref", "x-google-backend", "https://example.com/v1", strings.Repeat("k", 128), strings.Repeat("k", 129),
 	strings.Repeat("word ", 40) + "end",
 }
