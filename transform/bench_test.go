@@ -4,6 +4,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/corsgate/corsgate/bench/gen/cputime"
 	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
@@ -90,11 +91,13 @@ func BenchmarkToOpenAPI3(b *testing.B) {
 			tr, _ := ByName("to-openapi3")
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
+			cpu0 := cputime.Now()
 			for b.Loop() {
 				if _, err := tr.Run(d, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
+			cputime.Report(b, cpu0, 1000)
 		})
 	}
 }
