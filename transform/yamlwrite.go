@@ -2,7 +2,6 @@ package transform
 
 import (
 	"bytes"
-	"fmt"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -55,12 +54,9 @@ func encodeWhole(n *yaml.Node) ([]byte, error) {
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(yamlIndent)
 	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}); err != nil {
-		return nil, fmt.Errorf("encoding YAML: %w", err)
+		return nil, err // Transform.Run names the input
 	}
-	if err := enc.Close(); err != nil {
-		return nil, fmt.Errorf("encoding YAML: %w", err)
-	}
-	return b.Bytes(), nil
+	return b.Bytes(), enc.Close()
 }
 
 type yamlWriter struct {
