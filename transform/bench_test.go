@@ -4,6 +4,8 @@ import (
 	"os"
 	"testing"
 
+	"github.com/corsgate/corsgate/bench/gen/cputime"
+	"github.com/corsgate/corsgate/bench/gen/specgen"
 	"github.com/corsgate/corsgate/internal/spec"
 	"github.com/corsgate/corsgate/internal/yamledit"
 	"go.yaml.in/yaml/v3"
@@ -62,5 +64,40 @@ func BenchmarkYAMLNodeOnly(b *testing.B) {
 		if err := yaml.Unmarshal(d.Src, &n); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkToOpenAPI3 converts generated 1000-path specs of both shapes
+// (about 4 MB of YAML each); the sample shape also as indented JSON.
+func BenchmarkToOpenAPI3(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		style  specgen.Style
+		format specgen.Format
+	}{
+		{"sample-yaml", specgen.Sample, specgen.YAML},
+		{"catalog-yaml", specgen.Catalog, specgen.YAML},
+		{"sample-json", specgen.Sample, specgen.JSON},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			src, err := specgen.Bytes(specgen.Options{Paths: 1000, Seed: 1, Style: tc.style, Format: tc.format})
+			if err != nil {
+				b.Fatal(err)
+			}
+			d, err := spec.Parse("spec", src, spec.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			tr, _ := ByName("to-openapi3")
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			cpu0 := cputime.Now()
+			for b.Loop() {
+				if _, err := tr.Run(d, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			cputime.Report(b, cpu0, 1000)
+		})
 	}
 }

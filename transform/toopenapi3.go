@@ -259,7 +259,8 @@ func (c *converter) copyRootRest(out *yaml.Node) {
 }
 
 // encode writes the new document in the input's syntax: YAML (two-space
-// indentation), or JSON indented by two spaces, keys in the order built.
+// indentation, as yaml.v3 writes it: yamlwrite.go), or JSON
+// indented by two spaces, keys in the order built.
 func (c *converter) encode(out *yaml.Node) ([]byte, error) {
 	if c.doc.Format == spec.JSON {
 		compact, err := spec.MarshalJSON(out)
@@ -273,13 +274,7 @@ func (c *converter) encode(out *yaml.Node) ([]byte, error) {
 		b.WriteByte('\n')
 		return b.Bytes(), nil
 	}
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{out}}); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), enc.Close()
+	return encodeYAML(out)
 }
 
 // camel turns a proto field name into the lowerCamel spelling Google's 3.x
