@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 
+	"github.com/corsgate/corsgate/internal/spec"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -23,12 +24,13 @@ import (
 // yaml_emitter_analyze_scalar, yaml_emitter_select_scalar_style,
 // yaml_emitter_write_block_scalar_hints, yaml_emitter_write_literal_scalar,
 // yaml_emitter_write_folded_scalar; encode.go: encoder.node, which quotes a
-// !!str that would read back as another type). Anything else, a member or
-// sequence item at a time, goes to yaml.v3 alone and is shifted right by the
-// indentation it has in the whole document: yaml.v3 writes with infinite
-// width and chooses styles from the values alone, so a piece's lines are the
-// whole document's lines less that indentation (empty lines, inside block and
-// quoted scalars, carry none in either).
+// !!str that would read back as another type: spec.PlainTag says which).
+// Anything else, a member or sequence item at a time, goes to yaml.v3 alone
+// and is shifted right by the indentation it has in the whole document:
+// yaml.v3 writes with infinite width and chooses styles from the values
+// alone, so a piece's lines are the whole document's lines less that
+// indentation (empty lines, inside block and quoted scalars, carry none in
+// either).
 
 // yamlIndent is the indentation the converter writes (two spaces).
 const yamlIndent = 2
@@ -223,21 +225,16 @@ func simpleScalar(n *yaml.Node, key bool) (text string, ok bool) {
 		return "", false
 	}
 	// encoder.node: the style asked for, and whether a !!str must be
-	// quoted so it does not read back as another type.
+	// quoted so it does not read back as another type; a scalar of another
+	// tag is written plain when that is how it reads back.
 	style := n.Style
 	switch n.Tag {
 	case "!!str", "tag:yaml.org,2002:str":
-		if style == 0 {
-			switch resolvedKind(v) {
-			case kindStr:
-			case kindUnknown:
-				return "", false
-			default:
-				style = yaml.DoubleQuotedStyle
-			}
+		if style == 0 && spec.PlainTag(v) != "!!str" {
+			style = yaml.DoubleQuotedStyle
 		}
-	case "!!int", "!!bool", "!!null":
-		if style != 0 || v == "" || resolvedKind(v) != n.Tag {
+	case "!!int", "!!float", "!!bool", "!!null":
+		if style != 0 || v == "" || spec.PlainTag(v) != n.Tag {
 			return "", false
 		}
 	default:
@@ -270,44 +267,6 @@ func printableASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-// Results of resolvedKind besides a tag: a string, another type, unknown.
-const (
-	kindStr     = "!!str"
-	kindOther   = "other"
-	kindUnknown = ""
-)
-
-// resolvedKind says what yaml.v3 reads an unquoted value as (resolve.go,
-// resolve): !!str, !!int, !!bool or !!null for the cases decided here,
-// kindOther for a value that surely is not a string, kindUnknown when not
-// decided here.
-func resolvedKind(v string) string {
-	switch v {
-	case "":
-		return "!!null"
-	case "true", "True", "TRUE", "false", "False", "FALSE":
-		return "!!bool"
-	case "~", "null", "Null", "NULL":
-		return "!!null"
-	case "<<", ".nan", ".NaN", ".NAN", ".inf", ".Inf", ".INF":
-		return kindOther
-	}
-	switch c := v[0]; {
-	case strings.IndexByte("yYnNtTfFoO~<", c) >= 0:
-		return kindStr // only the words above are not strings
-	case strings.IndexByte("+-.0123456789", c) < 0:
-		return kindStr // no hint: a string
-	}
-	digits := strings.TrimPrefix(v, "-")
-	if digits == "" || len(digits) > 18 || strings.Trim(digits, "0123456789") != "" {
-		return kindUnknown
-	}
-	if digits == "0" || digits[0] != '0' {
-		return "!!int"
-	}
-	return kindOther // 0-prefixed: an octal int or a float
 }
 
 // plainAllowed is yaml_emitter_analyze_scalar's block_plain_allowed for a

@@ -39,7 +39,7 @@ func randomScalar(r *rand.Rand) *yaml.Node {
 	switch n.Tag {
 	case "!!int", "!!bool", "!!null", "!!float":
 		n.Style = 0
-		if k := resolvedKind(v); k != n.Tag {
+		if spec.PlainTag(v) != n.Tag {
 			n.Tag = "!!str"
 		}
 	}
@@ -118,8 +118,10 @@ func TestSimpleScalar(t *testing.T) {
 		{"int", "!!int", "-12", 0, "-12"},
 		{"bool", "!!bool", "false", 0, "false"},
 		{"null", "!!null", "null", 0, "null"},
-		{"timestamp-like", "!!str", "2001-12-14", 0, ""},
-		{"float", "!!float", "1.5", 0, ""},
+		{"timestamp-like", "!!str", "2001-12-14", 0, `"2001-12-14"`},
+		{"float", "!!float", "1.5", 0, "1.5"},
+		{"octal-like string", "!!str", "0755", 0, `"0755"`},
+		{"merge key as string", "!!str", "<<", 0, `"<<"`},
 		{"line break", "!!str", "a\nb", 0, ""},
 		{"literal", "!!str", "a", yaml.LiteralStyle, ""},
 		{"non-ASCII", "!!str", "café", 0, ""},

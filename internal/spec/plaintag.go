@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// plainTag is the tag yaml.v3 gives an untagged plain scalar with value s:
+// PlainTag is the tag yaml.v3 gives an untagged plain scalar with value s:
 // the decision of its resolve function (go.yaml.in/yaml/v3 v3.0.6,
 // resolve.go), written for the tag alone. A scalar whose first character
 // cannot start a number or a special word is a string; the special words
@@ -16,7 +16,7 @@ import (
 // a float in YAML's syntax, and binary and octal integers written 0b and 0o.
 // Anything else is a string. TestPlainTag compares it with yaml.v3 on every
 // kind of value.
-func plainTag(s string) string {
+func PlainTag(s string) string {
 	if s == "" {
 		return tagNull
 	}
@@ -45,7 +45,7 @@ func plainTag(s string) string {
 	return tagStr
 }
 
-// numberLikeTag is plainTag for a value starting with a digit or a sign.
+// numberLikeTag is PlainTag for a value starting with a digit or a sign.
 func numberLikeTag(s string) string {
 	switch s {
 	case "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF":

@@ -486,7 +486,7 @@ func (p *blockParser) inlineScalar(at int, isKey bool) (n *yaml.Node, end int, o
 	}
 	text := s[at:j]
 	n = p.node()
-	n.Kind, n.Tag, n.Value = yaml.ScalarNode, plainTag(text), text
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, PlainTag(text), text
 	n.Line, n.Column = p.line, p.column(at)
 	if stop < p.le && s[stop] == ':' {
 		return n, stop, true
@@ -781,7 +781,7 @@ func (p *blockParser) flowNode(at int) (*yaml.Node, int) {
 	}
 	text := s[at:j]
 	n := p.node()
-	n.Kind, n.Tag, n.Value = yaml.ScalarNode, plainTag(text), text
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, PlainTag(text), text
 	n.Line, n.Column = p.line, p.column(at)
 	return n, j
 }

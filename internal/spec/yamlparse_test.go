@@ -145,7 +145,7 @@ func TestParseBlockYAML(t *testing.T) {
 	}
 }
 
-// TestPlainTag compares plainTag with the tag yaml.v3 gives the same plain
+// TestPlainTag compares PlainTag with the tag yaml.v3 gives the same plain
 // scalar.
 func TestPlainTag(t *testing.T) {
 	values := []string{
@@ -168,8 +168,8 @@ func TestPlainTag(t *testing.T) {
 			t.Errorf("%q: yaml.v3 did not read it as that plain scalar", v)
 			continue
 		}
-		if got := plainTag(v); got != s.Tag {
-			t.Errorf("plainTag(%q) = %s, yaml.v3 says %s", v, got, s.Tag)
+		if got := PlainTag(v); got != s.Tag {
+			t.Errorf("PlainTag(%q) = %s, yaml.v3 says %s", v, got, s.Tag)
 		}
 	}
 }
