@@ -105,9 +105,31 @@ func TestMergeKeysAgree(t *testing.T) {
 			if got := describe(splitterMembers(m)); got != tt.first {
 				t.Errorf("eachPair: %s, want %s", got, tt.first)
 			}
-			agree(t, "", root)
+			agree(t, "", root, new(int))
 		})
 	}
+}
+
+// FuzzMergeKeysAgree: on any document the loader accepts, the four readers
+// of merge keys see the same members (TestMergeKeysAgree's checks).
+func FuzzMergeKeysAgree(f *testing.F) {
+	for _, s := range []string{
+		"x: &x {a: 1, b: 1}\ny: &y {<<: *x, b: 2, c: 2}\nm: {<<: [*y, *x], d: 4}",
+		"x: &x {'<<': 1, a: 1}\nm: {<<: *x, b: 2, \"<<\": {c: 3}}",
+		"s: &s [1, {a: 1}]\nm: {<<: *s, <<: [*s, {b: 2}], b: 3}",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		d, err := spec.Parse("fuzz.yaml", []byte(src), spec.Options{})
+		if err != nil || !spec.IsMap(d.Root) {
+			return
+		}
+		if _, err := spec.JSONValue(d.Root); err != nil {
+			return // beyond the JSON writer's budget
+		}
+		agree(t, "", d.Root, new(int))
+	})
 }
 
 type member struct {
@@ -117,7 +139,7 @@ type member struct {
 
 func accessorMembers(n *yaml.Node) []member {
 	var out []member
-	spec.Pairs(n, func(k, v *yaml.Node) { out = append(out, member{k.Value, v}) })
+	spec.Pairs(n, func(k, v *yaml.Node) { out = append(out, member{keyString(k), v}) })
 	return out
 }
 
@@ -144,19 +166,23 @@ func describe(ms []member) string {
 	return b.String()
 }
 
-// agree checks every mapping under n (aliases followed): the accessors and
-// the splitter see the same members (the same value nodes), the splitter in
-// the JSON writer's key order, and the converter's value equals JSONValue's.
-func agree(t *testing.T, ptr string, n *yaml.Node) {
+// agree checks every mapping under n (aliases followed; at most 200 of
+// them, counted in seen): the accessors and the splitter see the same
+// members (the same value nodes), the splitter in the JSON writer's key
+// order, and the converter's value equals JSONValue's.
+func agree(t *testing.T, ptr string, n *yaml.Node, seen *int) {
 	t.Helper()
-	n = spec.Deref(n)
+	if n = spec.Deref(n); n == nil || *seen >= 200 {
+		return
+	}
 	switch n.Kind {
 	case yaml.SequenceNode:
 		for i, it := range n.Content {
-			agree(t, fmt.Sprintf("%s/%d", ptr, i), it)
+			agree(t, fmt.Sprintf("%s/%d", ptr, i), it, seen)
 		}
 		return
 	case yaml.MappingNode:
+		*seen++
 	default:
 		return
 	}
@@ -197,7 +223,7 @@ func agree(t *testing.T, ptr string, n *yaml.Node) {
 		t.Errorf("%s: converter differs from JSONValue (-JSONValue +converter):\n%s", ptr, d)
 	}
 	for _, m := range acc {
-		agree(t, ptr+"/"+m.key, m.val)
+		agree(t, ptr+"/"+m.key, m.val, seen)
 	}
 }
 
