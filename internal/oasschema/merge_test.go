@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -247,4 +248,34 @@ func jsonKeys(t *testing.T, js []byte) []string {
 		}
 	}
 	return keys
+}
+
+// TestMergeBomb: what merge keys bring in counts against the values the
+// validator walks through aliases, whether a merge names one source or a
+// list of them; past the limit the document is reported as not checked.
+func TestMergeBomb(t *testing.T) {
+	for _, merge := range []string{"*b", "[*b, *c]"} {
+		t.Run(merge, func(t *testing.T) {
+			var b strings.Builder
+			items := strings.Repeat("1, ", 999) + "1"
+			fmt.Fprintf(&b, "swagger: \"2.0\"\ninfo: {title: T, version: \"1\"}\npaths: {}\nx-b: &b {k: [%s]}\nx-c: &c {j: [%s]}\n", items, items)
+			b.WriteString("definitions:\n  Bomb: {type: object, example: [")
+			for i := range 300 {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				fmt.Fprintf(&b, "{<<: %s}", merge)
+			}
+			b.WriteString("]}\n")
+			ps := mustValidate(t, b.String())
+			if len(ps) != 1 || ps[0].Kind != Skipped {
+				t.Errorf("got %v, want one Skipped problem", ps)
+			}
+			// Fewer merges are validated.
+			small := strings.Replace(b.String(), strings.Repeat(", {<<: "+merge+"}", 200), "", 1)
+			if ps := mustValidate(t, small); len(ps) != 0 {
+				t.Errorf("small expansion: %v", ps)
+			}
+		})
+	}
 }
