@@ -146,8 +146,8 @@ func accessorMembers(n *yaml.Node) []member {
 
 func splitterMembers(n *yaml.Node) []member {
 	var out []member
-	eachPair(n, func(key string, v *yaml.Node) bool {
-		out = append(out, member{key, spec.Deref(v)})
+	eachPair(n, func(k, v *yaml.Node, _ int) bool {
+		out = append(out, member{keyString(k), spec.Deref(v)})
 		return true
 	})
 	return out

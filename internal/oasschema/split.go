@@ -214,7 +214,8 @@ func (s *splitter) skeleton(n *yaml.Node, depth int, m mode, at entry) (start in
 	n = spec.Deref(n)
 	start = len(s.pairs)
 	var sum, count uint64
-	eachPair(n, func(key string, val *yaml.Node) bool {
+	eachPair(n, func(k, val *yaml.Node, _ int) bool {
+		key := keyString(k)
 		s.toks = append(s.toks, key)
 		stub, f, cut, e := at(key, val, depth+1)
 		if e == nil && !cut {
@@ -521,13 +522,11 @@ func isMethod(methods []string, key string) bool {
 	return false
 }
 
-// eachPair calls fn with the effective key/value pairs of mapping n, as the
+// eachPair calls fn with the effective members of mapping n, as the
 // converter builds them (spec.MergeWalk applies the merge keys): its own
-// keys, then the keys merged with << that it does not set itself, earlier
-// merge sources first. Sources more than 64 merges deep are left out. fn
-// returns false to stop.
-func eachPair(n *yaml.Node, fn func(key string, val *yaml.Node) bool) {
-	pairWalk.Members(n, func(k, v *yaml.Node, _ int) bool { return fn(keyString(k), v) })
-}
+// members, then those merged with << whose keys it does not set itself,
+// earlier merge sources first. Sources more than 64 merges deep are left
+// out. fn returns false to stop.
+func eachPair(n *yaml.Node, fn func(k, val *yaml.Node, merges int) bool) { pairWalk.Members(n, fn) }
 
 var pairWalk = spec.MergeWalk{WrittenFirst: true, Source: func(_ *yaml.Node, merges int) bool { return merges <= 64 }}

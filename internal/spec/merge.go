@@ -25,16 +25,6 @@ import (
 // is an ordinary key.
 func IsMergeKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && k.Tag == "!!merge" }
 
-// hasMerge reports whether mapping n has a merge key.
-func hasMerge(n *yaml.Node) bool {
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if IsMergeKey(n.Content[i]) {
-			return true
-		}
-	}
-	return false
-}
-
 // mergeSources calls fn with each mapping the value v of a merge key brings
 // in, in precedence order: v when it is a mapping, else each mapping of the
 // sequence v, aliases followed. Anything else (gcloud's loader refuses it)
@@ -111,16 +101,23 @@ type MergeWalk struct {
 // merges applied the same way. fn returns false to stop; Members reports
 // whether the walk ran to the end.
 func (w MergeWalk) Members(n *yaml.Node, fn func(k, v *yaml.Node, depth int) bool) bool {
-	if !hasMerge(n) {
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if !fn(n.Content[i], n.Content[i+1], 0) {
-				return false
-			}
+	// Most mappings have no merge key: this loop is all.
+	c := n.Content
+	for i := 1; i < len(c); i += 2 {
+		if IsMergeKey(c[i-1]) {
+			return w.merged(n, i-1, fn)
 		}
-		return true
+		if !fn(c[i-1], c[i], 0) {
+			return false
+		}
 	}
+	return true
+}
+
+// merged continues Members from the first merge key of n, at index i.
+func (w MergeWalk) merged(n *yaml.Node, i int, fn func(k, v *yaml.Node, depth int) bool) bool {
 	m := mergeWalk{MergeWalk: w, fn: fn, taken: map[string]bool{}}
-	return m.mapping(n, 0)
+	return m.mapping(n, 0, i)
 }
 
 // mergeWalk is one MergeWalk.Members walk of a mapping with merge keys.
@@ -130,9 +127,10 @@ type mergeWalk struct {
 	taken map[string]bool // keys written or brought in so far
 }
 
-// mapping walks mapping n, depth merges deep. Its written keys are taken
-// before any of its merges is walked, so they win over what those bring in.
-func (w *mergeWalk) mapping(n *yaml.Node, depth int) bool {
+// mapping walks mapping n, depth merges deep, from its member at index from
+// (those before were visited already). Its written keys are taken before
+// any of its merges is walked, so they win over what those bring in.
+func (w *mergeWalk) mapping(n *yaml.Node, depth, from int) bool {
 	var fresh []bool // in a source: written member i/2 was not taken before
 	if depth > 0 {
 		fresh = make([]bool, len(n.Content)/2)
@@ -148,7 +146,7 @@ func (w *mergeWalk) mapping(n *yaml.Node, depth int) bool {
 			}
 		}
 	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := from; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		switch {
 		case IsMergeKey(k):
@@ -177,7 +175,7 @@ func (w *mergeWalk) sources(v *yaml.Node, depth int) bool {
 		if w.Source != nil && !w.Source(src, depth) {
 			return true
 		}
-		return w.mapping(src, depth)
+		return w.mapping(src, depth, 0)
 	})
 }
 
