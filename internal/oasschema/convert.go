@@ -71,21 +71,7 @@ func (c *converter) value(n *yaml.Node, depth int) (v any, size int, err error) 
 		if n.Alias == nil {
 			return nil, 1, nil
 		}
-		s, ok := c.shared[n.Alias]
-		if !ok {
-			s.v, s.size, err = c.value(n.Alias, depth+1)
-			if err != nil {
-				return nil, 0, err
-			}
-			if c.shared == nil {
-				c.shared = map[*yaml.Node]shared{}
-			}
-			c.shared[n.Alias] = s
-		}
-		if c.aliased.Add(int64(s.size)) > maxAliasValues {
-			return nil, 0, errExpansion
-		}
-		return s.v, s.size, nil
+		return c.expand(n.Alias, depth+1)
 	case yaml.SequenceNode:
 		list := make([]any, len(n.Content))
 		size = 1
@@ -105,50 +91,70 @@ func (c *converter) value(n *yaml.Node, depth int) (v any, size int, err error) 
 	return nil, 1, nil
 }
 
-// mapping converts a mapping, applying YAML merge keys (<<) as YAML 1.1
-// specifies and spec.JSONValue does: keys written in the mapping win over
-// merged ones, and an earlier merge source wins over a later one.
+// expand converts target where an alias or a merge brings it in: once per
+// target, every use counted against maxAliasValues.
+func (c *converter) expand(target *yaml.Node, depth int) (any, int, error) {
+	s, ok := c.shared[target]
+	if !ok {
+		var err error
+		s.v, s.size, err = c.value(target, depth)
+		if err != nil {
+			return nil, 0, err
+		}
+		if c.shared == nil {
+			c.shared = map[*yaml.Node]shared{}
+		}
+		c.shared[target] = s
+	}
+	if c.aliased.Add(int64(s.size)) > maxAliasValues {
+		return nil, 0, errExpansion
+	}
+	return s.v, s.size, nil
+}
+
+// mapping converts a mapping as Google reads it (spec.MergeWalk applies the
+// merge keys). A merge source is converted whole, once, like an alias's
+// target (its own merges applied by its conversion), and its members that
+// are not set before are copied in: the first member set with a key wins.
 func (c *converter) mapping(n *yaml.Node, depth int) (any, int, error) {
 	m := make(map[string]any, len(n.Content)/2)
 	size := 1
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merges = append(merges, v)
-			continue
+	var err error
+	walk := spec.MergeWalk{WrittenFirst: true, Source: func(src *yaml.Node, merges int) bool {
+		if err != nil {
+			return false
+		}
+		var v any
+		if v, _, err = c.expand(src, depth+2); err != nil {
+			return false
+		}
+		sm, _ := v.(map[string]any) // a mapping converts to one
+		for k, v := range sm {
+			if _, ok := m[k]; !ok {
+				m[k] = v
+				size++ // a merged value is visited here too; its inside was counted by expand
+			}
+		}
+		return false // its own merges are applied in sm
+	}}
+	walk.Members(n, func(k, v *yaml.Node, _ int) bool {
+		if err != nil {
+			return false
 		}
 		key := keyString(k)
 		if _, dup := m[key]; dup {
-			continue // the loader refuses duplicate keys; keep the first, as the model does
+			return true // the loader refuses duplicate keys; keep the first, as the model does
 		}
-		val, s, err := c.value(v, depth+1)
-		if err != nil {
-			return nil, 0, err
+		var val any
+		var s int
+		if val, s, err = c.value(v, depth+1); err != nil {
+			return false
 		}
 		m[key], size = val, size+s
-	}
-	for _, mv := range merges {
-		val, _, err := c.value(mv, depth+1)
-		if err != nil {
-			return nil, 0, err
-		}
-		srcs := []any{val}
-		if list, ok := val.([]any); ok {
-			srcs = list
-		}
-		for _, src := range srcs {
-			sm, ok := src.(map[string]any)
-			if !ok {
-				continue
-			}
-			for k, v := range sm {
-				if _, ok := m[k]; !ok {
-					m[k] = v
-					size++ // a merged value is visited here too; its inside was counted by its alias
-				}
-			}
-		}
+		return true
+	})
+	if err != nil {
+		return nil, 0, err
 	}
 	return m, size, nil
 }

@@ -192,7 +192,8 @@ func (h *hasher) node(n *yaml.Node, m mode, depth int) uint64 {
 		}
 		// A sum of mixed pairs does not depend on key order.
 		var sum, count uint64
-		eachPair(n, func(key string, val *yaml.Node) bool {
+		eachPair(n, func(k, val *yaml.Node, _ int) bool {
+			key := keyString(k)
 			f := h.node(val, h.child(m, key), depth+1)
 			if m == schemaMap && h.anyNames {
 				sum += mix(f)

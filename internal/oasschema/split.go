@@ -217,7 +217,8 @@ func (s *splitter) skeleton(n *yaml.Node, depth int, m mode, at entry) (start in
 	n = spec.Deref(n)
 	start = len(s.pairs)
 	var sum, count uint64
-	eachPair(n, func(key string, val *yaml.Node) bool {
+	eachPair(n, func(k, val *yaml.Node, _ int) bool {
+		key := keyString(k)
 		s.toks = append(s.toks, key)
 		stub, f, cut, e := at(key, val, depth+1)
 		if e == nil && !cut {
@@ -525,70 +526,11 @@ func isMethod(methods []string, key string) bool {
 	return false
 }
 
-// eachPair calls fn with the effective key/value pairs of mapping n: its own
-// keys, then keys merged with << that it does not set itself (earlier merge
-// sources first), as the converter builds them. fn returns false to stop.
-func eachPair(n *yaml.Node, fn func(key string, val *yaml.Node) bool) {
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merges = append(merges, n.Content[i+1])
-			continue
-		}
-		if !fn(keyString(k), n.Content[i+1]) {
-			return
-		}
-	}
-	if merges == nil {
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		seen[keyString(n.Content[i])] = true
-	}
-	var walk func(n *yaml.Node, depth int) bool
-	walk = func(n *yaml.Node, depth int) bool {
-		if depth > 64 {
-			return true
-		}
-		var nested []*yaml.Node
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-				nested = append(nested, n.Content[i+1])
-				continue
-			}
-			key := keyString(k)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			if !fn(key, n.Content[i+1]) {
-				return false
-			}
-		}
-		return walkMerges(nested, func(src *yaml.Node) bool { return walk(src, depth+1) })
-	}
-	walkMerges(merges, func(src *yaml.Node) bool { return walk(src, 1) })
-}
+// eachPair calls fn with the effective members of mapping n, as the
+// converter builds them (spec.MergeWalk applies the merge keys): its own
+// members, then those merged with << whose keys it does not set itself,
+// earlier merge sources first. Sources more than 64 merges deep are left
+// out. fn returns false to stop.
+func eachPair(n *yaml.Node, fn func(k, val *yaml.Node, merges int) bool) { pairWalk.Members(n, fn) }
 
-// walkMerges calls fn on every mapping the values of << keys name (one
-// mapping, or a list of them), in order.
-func walkMerges(merges []*yaml.Node, fn func(src *yaml.Node) bool) bool {
-	for _, m := range merges {
-		m = spec.Deref(m)
-		srcs := []*yaml.Node{m}
-		if m != nil && m.Kind == yaml.SequenceNode {
-			srcs = m.Content
-		}
-		for _, src := range srcs {
-			if src = spec.Deref(src); src != nil && src.Kind == yaml.MappingNode {
-				if !fn(src) {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
+var pairWalk = spec.MergeWalk{WrittenFirst: true, Source: func(_ *yaml.Node, merges int) bool { return merges <= 64 }}

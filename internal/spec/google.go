@@ -402,13 +402,12 @@ func (b *Backend) Field(proto string) Value {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return Value{}
 	}
-	var out Value
-	eachMember(n, func(k, v *yaml.Node) {
-		if out.Key == nil && BackendFields[k.Value] == proto {
-			out = Value{Key: k, Node: Deref(v), at: v, parent: b.Ptr(), tok: k.Value}
+	for k, v := range Members(n) {
+		if BackendFields[k.Value] == proto {
+			return Value{Key: k, Node: Deref(v), at: v, parent: b.Ptr(), tok: k.Value}
 		}
-	})
-	return out
+	}
+	return Value{}
 }
 
 // Address is the backend's address member.

@@ -10,7 +10,10 @@ func (b *Backend) Has(proto string) bool {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return false
 	}
-	has := false
-	eachMember(n, func(k, _ *yaml.Node) { has = has || BackendFields[k.Value] == proto })
-	return has
+	for k := range Members(n) {
+		if BackendFields[k.Value] == proto {
+			return true
+		}
+	}
+	return false
 }

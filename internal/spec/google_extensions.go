@@ -59,16 +59,16 @@ func (w *extWalker) walk(n *yaml.Node, depth int) {
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		eachMember(n, func(k, v *yaml.Node) {
+		for k, v := range Members(n) {
 			if strings.HasPrefix(k.Value, "x-") {
 				if strings.HasPrefix(k.Value, "x-google-") {
 					w.found(k, v)
 				}
-				return // another vendor's extension: its content is theirs
+				continue // another vendor's extension: its content is theirs
 			}
 			switch k.Value {
 			case "example", "examples", "enum", "default":
-				return // user data
+				continue // user data
 			case "properties", "definitions", "securityDefinitions", "parameters", "responses", "paths", "headers":
 				if names := Deref(v); names != nil && names.Kind == yaml.MappingNode {
 					w.path = append(w.path, k.Value)
@@ -76,16 +76,16 @@ func (w *extWalker) walk(n *yaml.Node, depth int) {
 						w.names(names, k.Value, depth)
 					}
 					w.path = w.path[:len(w.path)-1]
-					return
+					continue
 				}
 			}
 			if v.Kind == yaml.ScalarNode {
-				return
+				continue
 			}
 			w.path = append(w.path, k.Value)
 			w.walk(v, depth+1)
 			w.path = w.path[:len(w.path)-1]
-		})
+		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
 			if c.Kind == yaml.ScalarNode {
@@ -103,13 +103,13 @@ func (w *extWalker) walk(n *yaml.Node, depth int) {
 // for the others.
 func (w *extWalker) names(n *yaml.Node, container string, depth int) {
 	userNames := container == "properties" || container == "definitions" || container == "headers"
-	eachMember(n, func(k, v *yaml.Node) {
+	for k, v := range Members(n) {
 		if !userNames && strings.HasPrefix(k.Value, "x-google-") {
 			w.found(k, v)
-			return
+			continue
 		}
 		w.path = append(w.path, k.Value)
 		w.walk(v, depth+2)
 		w.path = w.path[:len(w.path)-1]
-	})
+	}
 }

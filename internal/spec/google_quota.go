@@ -125,11 +125,12 @@ func (g *Google) quotaSwagger2() {
 	}
 	for _, op := range g.Ops {
 		if q := op.Quota.Node; IsMap(q) {
-			eachMember(q, func(k, v *yaml.Node) {
-				if op.MetricCosts.Key == nil && metricCostKeys[k.Value] {
+			for k, v := range Members(q) {
+				if metricCostKeys[k.Value] {
 					op.MetricCosts = MetricCosts{Key: k, Node: Deref(v), at: v, op: op}
+					break
 				}
-			})
+			}
 		}
 	}
 }

@@ -243,23 +243,23 @@ func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
 		w.emit(r, place)
 		return // siblings of $ref are ignored in Swagger 2.0
 	}
-	eachMember(s, func(k, v *yaml.Node) {
+	for k, v := range Members(s) {
 		v = Deref(v)
 		switch k.Value {
 		case "properties":
 			if v == nil || v.Kind != yaml.MappingNode {
-				return
+				continue
 			}
 			w.push("properties")
-			eachMember(v, func(name, prop *yaml.Node) {
+			for name, prop := range Members(v) {
 				w.push(name.Value)
 				w.schema(prop, place, depth+1)
 				w.pop(1)
-			})
+			}
 			w.pop(1)
 		case "oneOf", "anyOf", "not":
 			if !w.v3 {
-				return // OpenAPI 3.x schema keywords
+				continue // OpenAPI 3.x schema keywords
 			}
 			fallthrough
 		case "items", "additionalProperties", "allOf":
@@ -275,7 +275,7 @@ func (w *refWalker) schema(s *yaml.Node, place RefPlace, depth int) {
 			}
 			w.pop(1)
 		}
-	})
+	}
 }
 
 // Lookup finds the entries of one top-level mapping (definitions,
@@ -322,11 +322,11 @@ func (l *Lookup) Get(name string) *yaml.Node {
 	}
 	if l.m == nil {
 		l.m = make(map[string]*yaml.Node, len(l.n.Content)/2)
-		eachMember(l.n, func(k, v *yaml.Node) {
+		for k, v := range Members(l.n) {
 			if _, dup := l.m[k.Value]; !dup {
 				l.m[k.Value] = Deref(v)
 			}
-		})
+		}
 	}
 	return l.m[name]
 }
@@ -337,7 +337,9 @@ func (l *Lookup) Names() []string {
 		return nil
 	}
 	out := make([]string, 0, len(l.n.Content)/2)
-	eachMember(l.n, func(k, _ *yaml.Node) { out = append(out, k.Value) })
+	for k := range Members(l.n) {
+		out = append(out, k.Value)
+	}
 	return out
 }
 

@@ -78,9 +78,9 @@ func buildSwagger2(d *Document) *Google {
 		if n == nil || n.Kind != yaml.MappingNode {
 			continue
 		}
-		eachMember(n, func(k, at *yaml.Node) {
+		for k, at := range Members(n) {
 			if k.Kind != yaml.ScalarNode {
-				return
+				continue
 			}
 			v := Value{Key: k, Node: Deref(at), at: at, parent: op.Ptr, tok: k.Value}
 			switch k.Value {
@@ -105,7 +105,7 @@ func buildSwagger2(d *Document) *Google {
 			case "x-google-backend-url", "x-google-backend-deadline":
 				op.LegacyBackend = true
 			}
-		})
+		}
 	}
 	g.quotaSwagger2()
 	return g
@@ -124,9 +124,9 @@ func (g *Google) secList(v Value, op *Op) *SecList {
 		r := SecReq{Index: i, Node: rn, IsMap: rn != nil && rn.Kind == yaml.MappingNode}
 		if r.IsMap {
 			r.Names = make([]SecName, 0, len(rn.Content)/2)
-			eachMember(rn, func(k, scopes *yaml.Node) {
+			for k, scopes := range Members(rn) {
 				r.Names = append(r.Names, SecName{Name: k.Value, Key: k, Scopes: Deref(scopes), Scheme: g.scheme[k.Value]})
-			})
+			}
 		}
 		l.Reqs[i] = r
 	}

@@ -18,7 +18,8 @@ import (
 var errExpansion = errors.New("YAML aliases expand to more than the allowed number of nodes")
 
 // jsonWriter writes a node tree as JSON (MarshalJSON), aliases and merge
-// keys resolved, within a budget of nodes that aliases and merges add.
+// keys resolved (merge.go), within a budget of nodes that aliases and merges
+// add.
 type jsonWriter struct {
 	buf     bytes.Buffer
 	budget  int // remaining nodes allowed inside alias expansions and merges
@@ -62,9 +63,7 @@ func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 		return nil
 	case yaml.MappingNode:
 		w.buf.WriteByte('{')
-		first := true
-		var err error
-		w.pairs(n, depth, &first, &err, map[string]bool{})
+		err := w.members(n, depth)
 		w.buf.WriteByte('}')
 		return err
 	case yaml.ScalarNode:
@@ -75,60 +74,45 @@ func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 	return nil
 }
 
-// pairs writes a mapping's pairs, applying YAML merge keys ("<<") so that keys
-// written directly win over merged ones, as YAML specifies.
-func (w *jsonWriter) pairs(n *yaml.Node, depth int, first *bool, err *error, seen map[string]bool) {
-	var merges []*yaml.Node
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merges = append(merges, v)
-			continue
+// members writes a mapping's members as Google reads them (merge keys
+// applied, see merge.go), written keys first. The members of a merge source
+// count against the budget like those of an alias, and so does the source
+// itself, even an inline mapping: a merge is an expansion.
+func (w *jsonWriter) members(n *yaml.Node, depth int) error {
+	var err error
+	seen := map[string]bool{}
+	first := true
+	walk := MergeWalk{WrittenFirst: true, Source: func(_ *yaml.Node, merges int) bool {
+		if err == nil && (depth+merges-1 > 2*DefaultMaxDepth || !w.spend()) {
+			err = errExpansion
+		}
+		return err == nil
+	}}
+	walk.Members(n, func(k, v *yaml.Node, merges int) bool {
+		if err != nil {
+			return false
 		}
 		key := keyString(k)
 		if seen[key] {
-			continue
+			return true // a repeated key (the loader refuses those): the first wins
 		}
 		seen[key] = true
-		if !*first {
+		if !first {
 			w.buf.WriteByte(',')
 		}
-		*first = false
+		first = false
 		writeJSONString(&w.buf, key)
 		w.buf.WriteByte(':')
-		if e := w.node(v, depth+1); e != nil && *err == nil {
-			*err = e
-			return
+		if merges > 0 {
+			w.inAlias++ // what a merge brings is counted like an alias's content
 		}
-	}
-	for _, m := range merges {
-		m = Deref(m)
-		if m == nil {
-			continue
+		err = w.node(v, depth+merges+1)
+		if merges > 0 {
+			w.inAlias--
 		}
-		var srcs []*yaml.Node
-		if m.Kind == yaml.SequenceNode {
-			for _, c := range m.Content {
-				srcs = append(srcs, Deref(c))
-			}
-		} else {
-			srcs = append(srcs, m)
-		}
-		for _, s := range srcs {
-			if s != nil && s.Kind == yaml.MappingNode {
-				if depth > 2*DefaultMaxDepth || !w.spend() { // a merge is an expansion, even of an inline mapping
-					*err = errExpansion
-					return
-				}
-				w.inAlias++
-				w.pairs(s, depth+1, first, err, seen)
-				w.inAlias--
-				if *err != nil {
-					return
-				}
-			}
-		}
-	}
+		return err == nil
+	})
+	return err
 }
 
 // spend takes one node from the budget and reports whether there was one.

@@ -409,6 +409,8 @@ func (d *Document) checkParallel(opts Options) bool {
 	return true
 }
 
+// checkDuplicates refuses a key written twice in mapping n, and complex
+// keys. Merge keys may repeat (<<: *a, then <<: *b): they are not members.
 func (d *Document) checkDuplicates(n *yaml.Node) error {
 	for i := 0; i < len(n.Content); i += 2 {
 		if k := n.Content[i]; k.Kind != yaml.ScalarNode && Deref(k).Kind != yaml.ScalarNode {
@@ -422,12 +424,12 @@ func (d *Document) checkDuplicates(n *yaml.Node) error {
 	if pairs <= 8 {
 		for i := 0; i < len(n.Content); i += 2 {
 			ki := n.Content[i]
-			if ki.Kind != yaml.ScalarNode || ki.Tag == "!!merge" {
+			if ki.Kind != yaml.ScalarNode || IsMergeKey(ki) {
 				continue
 			}
 			for j := 0; j < i; j += 2 {
 				kj := n.Content[j]
-				if kj.Kind == yaml.ScalarNode && kj.Value == ki.Value && kj.Tag != "!!merge" {
+				if kj.Kind == yaml.ScalarNode && kj.Value == ki.Value && !IsMergeKey(kj) {
 					return d.duplicate(kj, ki)
 				}
 			}
@@ -437,7 +439,7 @@ func (d *Document) checkDuplicates(n *yaml.Node) error {
 	seen := make(map[string]*yaml.Node, pairs)
 	for i := 0; i < len(n.Content); i += 2 {
 		k := n.Content[i]
-		if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+		if k.Kind != yaml.ScalarNode || IsMergeKey(k) {
 			continue
 		}
 		if prev, ok := seen[k.Value]; ok {

@@ -131,8 +131,9 @@ func TestMergeKeysModel(t *testing.T) {
 }
 
 // TestMergeKeysAgreeWithJSON: the accessors see the same members as the JSON
-// document Google receives (JSONValue, which applies merge keys itself), for
-// every mapping of the document.
+// document Google receives (JSONValue), for every mapping of the document.
+// internal/oasschema's TestMergeKeysAgree extends this to its converter and
+// splitter, with a table of merge shapes and the orders pinned.
 func TestMergeKeysAgreeWithJSON(t *testing.T) {
 	d := parseMerge(t)
 	j, err := JSONValue(d.Root)
@@ -164,4 +165,55 @@ func TestMergeKeysAgreeWithJSON(t *testing.T) {
 		}
 	}
 	walk("", d.Root, j)
+}
+
+// TestMergeWalk: what the budgeted walkers see of a mapping with merges:
+// each member with its merge depth, each source before its members, in
+// place or written first, sources left out, and an early stop.
+func TestMergeWalk(t *testing.T) {
+	var doc yaml.Node
+	src := "x: &x {a: 1, b: 0}\ny: &y {<<: *x, b: 2}\nz: &z {c: 3, d: 0}\nm: {d: 4, <<: [*y, *z], e: 5}"
+	if err := yaml.Unmarshal([]byte(src), &doc); err != nil {
+		t.Fatal(err)
+	}
+	m := Get(doc.Content[0], "m")
+	tests := []struct {
+		name  string
+		walk  MergeWalk
+		stop  string // the key after which fn stops the walk
+		want  string // members as key/depth, sources as [first key@depth]
+		ended bool
+	}{
+		{"in place", MergeWalk{}, "", "d/0 [y@1] [x@2] a/2 b/1 [z@1] c/1 e/0", true},
+		{"written first", MergeWalk{WrittenFirst: true}, "", "d/0 e/0 [y@1] b/1 [x@2] a/2 [z@1] c/1", true},
+		{"deep sources left out", MergeWalk{WrittenFirst: true, Source: func(_ *yaml.Node, depth int) bool { return depth < 2 }}, "", "d/0 e/0 [y@1] b/1 [x@2] [z@1] c/1", true},
+		{"stop", MergeWalk{WrittenFirst: true}, "b", "d/0 e/0 [y@1] b/1", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			w, source := tt.walk, tt.walk.Source
+			w.Source = func(src *yaml.Node, depth int) bool {
+				got = append(got, fmt.Sprintf("[%s@%d]", src.Anchor, depth))
+				return source == nil || source(src, depth)
+			}
+			ended := w.Members(m, func(k, _ *yaml.Node, depth int) bool {
+				got = append(got, fmt.Sprintf("%s/%d", k.Value, depth))
+				return k.Value != tt.stop
+			})
+			if s := strings.Join(got, " "); s != tt.want || ended != tt.ended {
+				t.Errorf("got %s (ended %v), want %s (ended %v)", s, ended, tt.want, tt.ended)
+			}
+		})
+	}
+	var keys []string
+	for k := range Members(m) {
+		keys = append(keys, k.Value)
+		if k.Value == "b" {
+			break
+		}
+	}
+	if want := []string{"d", "a", "b"}; !slices.Equal(keys, want) {
+		t.Errorf("Members up to b: %q, want %q", keys, want)
+	}
 }

@@ -99,7 +99,7 @@ func (ix *index) child(n *yaml.Node, tok string) (key, val *yaml.Node) {
 			if !ok {
 				m = make(map[string]int, pairs)
 				for i := 0; i+1 < len(n.Content); i += 2 {
-					if _, dup := m[n.Content[i].Value]; !dup && !isMergeKey(n.Content[i]) {
+					if _, dup := m[n.Content[i].Value]; !dup && !IsMergeKey(n.Content[i]) {
 						m[n.Content[i].Value] = i
 					}
 				}
@@ -203,7 +203,7 @@ func MapGet(n *yaml.Node, key string) (k, v *yaml.Node) {
 	merges := false
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		switch k := n.Content[i]; {
-		case isMergeKey(k):
+		case IsMergeKey(k):
 			merges = true
 		case k.Value == key && k.Kind == yaml.ScalarNode:
 			return k, n.Content[i+1]
@@ -235,7 +235,9 @@ func Pairs(n *yaml.Node, fn func(k, v *yaml.Node)) {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return
 	}
-	eachMember(n, func(k, v *yaml.Node) { fn(k, Deref(v)) })
+	for k, v := range Members(n) {
+		fn(k, Deref(v))
+	}
 }
 
 // IsMap reports whether n is a mapping node.

@@ -93,9 +93,9 @@ func (v Value) Pairs(fn func(key string, m Value)) {
 		return
 	}
 	ptr := v.Ptr()
-	eachMember(v.Node, func(k, val *yaml.Node) {
+	for k, val := range Members(v.Node) {
 		fn(k.Value, Value{Key: k, Node: Deref(val), at: val, parent: ptr, tok: k.Value})
-	})
+	}
 }
 
 // Pos is the position to report the value at: the value as written, else
