@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/corsgate/corsgate/internal/spec"
@@ -33,11 +34,14 @@ func checkBackendRef(p *lint.Pass, ref spec.Value) {
 	if !ref.Present() {
 		return
 	}
+	name, ok := ref.Str()
+	if ok && p.G.NamedBackend(name) != nil {
+		return // the common case: nothing to build (a spec may declare thousands of backends)
+	}
 	names := make([]string, 0, len(p.G.Backends))
 	for _, b := range p.G.Backends {
 		names = append(names, b.Name)
 	}
-	name, ok := ref.Str()
 	if !ok {
 		shown := jsonOf(ref)
 		report := p.ReportAt
@@ -47,9 +51,6 @@ func checkBackendRef(p *lint.Pass, ref spec.Value) {
 		report(ref, "Extension x-google-backend does not have a valid value. %s is not defined in x-google-api-management. Please check your OpenAPI spec to ensure all backend extensions are defined. In OpenAPI 3.x x-google-backend is the name of a backend declared under x-google-api-management.backends (the object form is Swagger 2.0)%s", shown, knownBackends(names))
 		return
 	}
-	if p.G.NamedBackend(name) != nil {
-		return
-	}
 	hint := knownBackends(names)
 	if s := lint.Suggest(name, names); s != "" {
 		hint = "; did you mean " + s + "?"
@@ -57,9 +58,15 @@ func checkBackendRef(p *lint.Pass, ref spec.Value) {
 	p.ReportAt(ref, "Extension x-google-backend does not have a valid value. %s is not defined in x-google-api-management. Please check your OpenAPI spec to ensure all backend extensions are defined%s", name, hint)
 }
 
+// knownBackends lists the declared backends for a message: the first
+// maxListed of them, and how many more there are.
 func knownBackends(names []string) string {
-	if len(names) == 0 {
+	const maxListed = 10
+	switch {
+	case len(names) == 0:
 		return "; the document declares no backends (add x-google-api-management.backends)"
+	case len(names) > maxListed:
+		return "; declared backends: " + strings.Join(names[:maxListed], ", ") + fmt.Sprintf(" and %d more", len(names)-maxListed)
 	}
 	return "; declared backends: " + strings.Join(names, ", ")
 }
