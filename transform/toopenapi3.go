@@ -1,7 +1,6 @@
 package transform
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -263,16 +262,11 @@ func (c *converter) copyRootRest(out *yaml.Node) {
 // indented by two spaces, keys in the order built.
 func (c *converter) encode(out *yaml.Node) ([]byte, error) {
 	if c.doc.Format == spec.JSON {
-		compact, err := spec.MarshalJSON(out)
+		b, err := spec.MarshalJSONIndent(out, "  ")
 		if err != nil {
 			return nil, err
 		}
-		var b bytes.Buffer
-		if err := json.Indent(&b, compact, "", "  "); err != nil {
-			return nil, err
-		}
-		b.WriteByte('\n')
-		return b.Bytes(), nil
+		return append(b, '\n'), nil
 	}
 	return encodeYAML(out)
 }

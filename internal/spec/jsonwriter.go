@@ -24,6 +24,19 @@ type jsonWriter struct {
 	buf     bytes.Buffer
 	budget  int // remaining nodes allowed inside alias expansions and merges
 	inAlias int
+	indent  string // per level; "" writes compact JSON
+	level   int    // nesting of the value being written
+}
+
+// newline starts a line at the current level, when writing indented JSON.
+func (w *jsonWriter) newline() {
+	if w.indent == "" {
+		return
+	}
+	w.buf.WriteByte('\n')
+	for range w.level {
+		w.buf.WriteString(w.indent)
+	}
 }
 
 func (w *jsonWriter) node(n *yaml.Node, depth int) error {
@@ -51,19 +64,30 @@ func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 		return err
 	case yaml.SequenceNode:
 		w.buf.WriteByte('[')
+		w.level++
 		for i, c := range n.Content {
 			if i > 0 {
 				w.buf.WriteByte(',')
 			}
+			w.newline()
 			if err := w.node(c, depth+1); err != nil {
 				return err
 			}
+		}
+		w.level--
+		if len(n.Content) > 0 {
+			w.newline()
 		}
 		w.buf.WriteByte(']')
 		return nil
 	case yaml.MappingNode:
 		w.buf.WriteByte('{')
-		err := w.members(n, depth)
+		w.level++
+		written, err := w.members(n, depth)
+		w.level--
+		if written {
+			w.newline()
+		}
 		w.buf.WriteByte('}')
 		return err
 	case yaml.ScalarNode:
@@ -78,10 +102,8 @@ func (w *jsonWriter) node(n *yaml.Node, depth int) error {
 // applied, see merge.go), written keys first. The members of a merge source
 // count against the budget like those of an alias, and so does the source
 // itself, even an inline mapping: a merge is an expansion.
-func (w *jsonWriter) members(n *yaml.Node, depth int) error {
-	var err error
+func (w *jsonWriter) members(n *yaml.Node, depth int) (written bool, err error) {
 	seen := map[string]bool{}
-	first := true
 	walk := MergeWalk{WrittenFirst: true, Source: func(_ *yaml.Node, merges int) bool {
 		if err == nil && (depth+merges-1 > 2*DefaultMaxDepth || !w.spend()) {
 			err = errExpansion
@@ -97,12 +119,16 @@ func (w *jsonWriter) members(n *yaml.Node, depth int) error {
 			return true // a repeated key (the loader refuses those): the first wins
 		}
 		seen[key] = true
-		if !first {
+		if written {
 			w.buf.WriteByte(',')
 		}
-		first = false
+		written = true
+		w.newline()
 		writeJSONString(&w.buf, key)
 		w.buf.WriteByte(':')
+		if w.indent != "" {
+			w.buf.WriteByte(' ')
+		}
 		if merges > 0 {
 			w.inAlias++ // what a merge brings is counted like an alias's content
 		}
@@ -112,7 +138,7 @@ func (w *jsonWriter) members(n *yaml.Node, depth int) error {
 		}
 		return err == nil
 	})
-	return err
+	return written, err
 }
 
 // spend takes one node from the budget and reports whether there was one.

@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -339,5 +341,15 @@ func FuzzParse(f *testing.F) {
 		}
 		_ = d.Pos("/info/title")
 		_ = d.Offset(d.Root.Line, d.Root.Column)
+		// The JSON writer: its indented form is json.Indent of its compact one.
+		if compact, err := MarshalJSON(d.Root); err == nil {
+			var want bytes.Buffer
+			if err := json.Indent(&want, compact, "", "  "); err != nil {
+				t.Fatalf("MarshalJSON wrote invalid JSON: %v", err)
+			}
+			if got, err := MarshalJSONIndent(d.Root, "  "); err != nil || !bytes.Equal(got, want.Bytes()) {
+				t.Fatalf("MarshalJSONIndent = %q, %v; want json.Indent's %q", got, err, want.Bytes())
+			}
+		}
 	})
 }
