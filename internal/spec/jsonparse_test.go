@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -148,60 +146,32 @@ func TestParseJSON(t *testing.T) {
 	}
 }
 
-// jsonFiles returns every .json file under the repository and the shared
-// corpus next to it.
-func jsonFiles(t *testing.T) (repo, corpus []string) {
-	t.Helper()
-	collect := func(root string) []string {
-		var out []string
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.HasSuffix(p, ".json") {
-				out = append(out, p)
-			}
-			return nil
-		})
-		return out
-	}
-	return collect(filepath.Join("..", "..")), collect(filepath.Join("..", "..", "..", "shared", "corpus"))
-}
-
 // TestParseJSONFiles: every JSON file in the repository and the shared
 // corpus gives yaml.v3's tree, or is left to yaml.v3; which ones are left to
 // it, and why, is logged (go test -v).
 func TestParseJSONFiles(t *testing.T) {
-	repo, corpus := jsonFiles(t)
-	if len(corpus) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the shared corpus (../shared/corpus next to the repository) is missing")
+	eachFileSet(t, jsonExts, func(t *testing.T, _ string, files []string) {
+		handled, left := 0, 0
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !jsonInput(data) {
+				continue
+			}
+			if why := compareJSONWithYAML(t, data); why != "" {
+				t.Logf("%s: left to yaml.v3: %s", f, why)
+				left++
+				continue
+			}
+			handled++
 		}
-		t.Log("shared corpus not found next to the repository: only the repository's files are compared")
-	}
-	handled, left := 0, 0
-	for _, f := range append(repo, corpus...) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+		t.Logf("%d JSON files built by parseJSON, %d left to yaml.v3", handled, left)
+		if handled < 30 {
+			t.Errorf("only %d JSON files handled; each set has more", handled)
 		}
-		if !jsonInput(data) {
-			continue
-		}
-		if why := compareJSONWithYAML(t, data); why != "" {
-			t.Logf("%s: left to yaml.v3: %s", f, why)
-			left++
-			continue
-		}
-		handled++
-	}
-	t.Logf("%d JSON files built by parseJSON, %d left to yaml.v3", handled, left)
-	if handled < 30 {
-		t.Errorf("only %d JSON files handled; the repository alone has more", handled)
-	}
+	})
 }
 
 // TestParseJSONGenerated: both generators' specs, indented and compact.
@@ -232,19 +202,7 @@ func FuzzParseJSON(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	var files []string
-	_ = filepath.WalkDir(filepath.Join("..", ".."), func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") && !strings.Contains(p, string(filepath.Separator)+".git"+string(filepath.Separator)) {
-			files = append(files, p)
-		}
-		return nil
-	})
-	corpus, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "corpus", "*", "*.json"))
-	for _, p := range append(files, corpus...) {
-		if data, err := os.ReadFile(p); err == nil && len(data) <= maxFuzzInput {
-			f.Add(data)
-		}
-	}
+	fuzzSeeds(f, jsonExts...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > maxFuzzInput {
 			return

@@ -44,16 +44,15 @@ func parseBoth(tb testing.TB, name string, data []byte) {
 // same errors with and without the fast parsers, on every spec in the
 // repository and the shared corpus, the generated shapes, and bad input.
 func TestParseSameWithoutFastParsers(t *testing.T) {
-	yamlRepo, yamlCorpus := yamlFiles()
-	jsonRepo, jsonCorpus := jsonFiles(t)
-	files := append(append(append(yamlRepo, yamlCorpus...), jsonRepo...), jsonCorpus...)
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	eachFileSet(t, specExts, func(t *testing.T, _ string, files []string) {
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			parseBoth(t, f, data)
 		}
-		parseBoth(t, f, data)
-	}
+	})
 	for _, style := range []specgen.Style{specgen.Sample, specgen.Catalog} {
 		for _, format := range []specgen.Format{specgen.YAML, specgen.JSON, specgen.JSONCompact} {
 			data, err := specgen.Bytes(specgen.Options{Paths: 40, Style: style, Format: format})

@@ -2,10 +2,8 @@ package spec
 
 import (
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -174,56 +172,30 @@ func TestPlainTag(t *testing.T) {
 	}
 }
 
-// yamlFiles returns every .yaml and .yml file under the repository and the
-// shared corpus next to it.
-func yamlFiles() (repo, corpus []string) {
-	collect := func(root string) []string {
-		var out []string
-		_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && (strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
-				out = append(out, p)
-			}
-			return nil
-		})
-		return out
-	}
-	return collect(filepath.Join("..", "..")), collect(filepath.Join("..", "..", "..", "shared", "corpus"))
-}
-
 // TestParseBlockYAMLFiles: every YAML file in the repository and the shared
 // corpus gives yaml.v3's tree, or is left to yaml.v3; which ones are, and
 // why, is logged (go test -v).
 func TestParseBlockYAMLFiles(t *testing.T) {
-	repo, corpus := yamlFiles()
-	if len(corpus) == 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the shared corpus (../shared/corpus next to the repository) is missing")
+	least := map[string]int{"repo": 200, "corpus": 5}
+	eachFileSet(t, yamlExts, func(t *testing.T, set string, files []string) {
+		handled, left := 0, 0
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if why := compareBlockWithYAML(t, data); why != "" {
+				t.Logf("%s: left to yaml.v3: %s", f, why)
+				left++
+				continue
+			}
+			handled++
 		}
-		t.Log("shared corpus not found next to the repository: only the repository's files are compared")
-	}
-	handled, left := 0, 0
-	for _, f := range append(repo, corpus...) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+		t.Logf("%d YAML files built by parseBlockYAML, %d left to yaml.v3", handled, left)
+		if handled < least[set] {
+			t.Errorf("only %d YAML files handled", handled)
 		}
-		if why := compareBlockWithYAML(t, data); why != "" {
-			t.Logf("%s: left to yaml.v3: %s", f, why)
-			left++
-			continue
-		}
-		handled++
-	}
-	t.Logf("%d YAML files built by parseBlockYAML, %d left to yaml.v3", handled, left)
-	if handled < 200 {
-		t.Errorf("only %d YAML files handled", handled)
-	}
+	})
 }
 
 // TestParseBlockYAMLGenerated: both generators' YAML at several sizes, and
@@ -242,14 +214,15 @@ func TestParseBlockYAMLGenerated(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(5, 6))
+	pick := func(n int) int {
+		if n <= 1 {
+			return 0
+		}
+		return rng.IntN(n)
+	}
 	handled := 0
 	for range 5000 {
-		doc := specDoc(func(n int) int {
-			if n <= 1 {
-				return 0
-			}
-			return rng.IntN(n)
-		})
+		doc := specDoc(pick)
 		if compareBlockWithYAML(t, doc) == "" {
 			handled++
 		}
@@ -260,12 +233,7 @@ func TestParseBlockYAMLGenerated(t *testing.T) {
 	}
 	handled = 0
 	for range 20000 {
-		doc := blockDoc(func(n int) int {
-			if n <= 1 {
-				return 0
-			}
-			return rng.IntN(n)
-		})
+		doc := blockDoc(pick)
 		if compareBlockWithYAML(t, doc) == "" {
 			handled++
 		}
@@ -406,12 +374,7 @@ func FuzzParseBlockYAML(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	repo, corpus := yamlFiles()
-	for _, p := range append(repo, corpus...) {
-		if data, err := os.ReadFile(p); err == nil && len(data) <= maxFuzzInput {
-			f.Add(data)
-		}
-	}
+	fuzzSeeds(f, yamlExts...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > maxFuzzInput {
 			return
